@@ -1,0 +1,191 @@
+/**
+ * The error catalogue: every error Roost reports to a client has one code here, and the code alone decides the
+ * HTTP status, the OWS exceptionCode (WPS 1.0.0 and 2.0.0) and the OGC API – Processes problem type. Front ends never
+ * invent statuses; codes are never reused for a different meaning.
+ */
+
+/** One row of the catalogue. */
+export interface ErrorSpec {
+  /** HTTP status sent with the exception. */
+  readonly http: number;
+  /** OWS 1.1 exceptionCode used by WPS 1.0.0. */
+  readonly wps1: string;
+  /** exceptionCode used by WPS 2.0.0 (OWS 2.0 + WPS 2.0 codes). */
+  readonly wps2: string;
+  /** OGC API – Processes exception type URI (or a Roost URI when OGC defines none). */
+  readonly ogcType: string;
+}
+
+const OGC = "http://www.opengis.net/def/exceptions/ogcapi-processes-1/1.0/";
+const ROOST = "https://roost.dev/errors/";
+
+/** The catalogue, keyed by Roost error code. */
+export const ERRORS = Object.freeze({
+  MissingParameter: {
+    http: 400,
+    wps1: "MissingParameterValue",
+    wps2: "MissingParameterValue",
+    ogcType: `${ROOST}missing-parameter`,
+  },
+  InvalidParameter: {
+    http: 400,
+    wps1: "InvalidParameterValue",
+    wps2: "InvalidParameterValue",
+    ogcType: `${ROOST}invalid-parameter`,
+  },
+  NoSuchProcess: {
+    http: 400,
+    wps1: "InvalidParameterValue",
+    wps2: "NoSuchProcess",
+    ogcType: `${OGC}no-such-process`,
+  },
+  NoSuchInput: {
+    http: 400,
+    wps1: "InvalidParameterValue",
+    wps2: "NoSuchInput",
+    ogcType: `${ROOST}no-such-input`,
+  },
+  NoSuchOutput: {
+    http: 400,
+    wps1: "InvalidParameterValue",
+    wps2: "NoSuchOutput",
+    ogcType: `${ROOST}no-such-output`,
+  },
+  NoSuchFormat: {
+    http: 400,
+    wps1: "InvalidParameterValue",
+    wps2: "NoSuchFormat",
+    ogcType: `${ROOST}no-such-format`,
+  },
+  TooManyInputs: {
+    http: 400,
+    wps1: "InvalidParameterValue",
+    wps2: "TooManyInputs",
+    ogcType: `${ROOST}too-many-inputs`,
+  },
+  DataNotAccessible: {
+    http: 400,
+    wps1: "InvalidParameterValue",
+    wps2: "DataNotAccessible",
+    ogcType: `${ROOST}data-not-accessible`,
+  },
+  FileSizeExceeded: {
+    http: 413,
+    wps1: "FileSizeExceeded",
+    wps2: "SizeExceeded",
+    ogcType: `${ROOST}size-exceeded`,
+  },
+  StorageNotSupported: {
+    http: 400,
+    wps1: "StorageNotSupported",
+    wps2: "NoSuchMode",
+    ogcType: `${ROOST}storage-not-supported`,
+  },
+  OperationNotSupported: {
+    http: 501,
+    wps1: "OperationNotSupported",
+    wps2: "OperationNotSupported",
+    ogcType: `${ROOST}operation-not-supported`,
+  },
+  VersionNegotiationFailed: {
+    http: 400,
+    wps1: "VersionNegotiationFailed",
+    wps2: "VersionNegotiationFailed",
+    ogcType: `${ROOST}version-negotiation-failed`,
+  },
+  ServerBusy: { http: 503, wps1: "ServerBusy", wps2: "ServerBusy", ogcType: `${ROOST}server-busy` },
+  NoSuchJob: { http: 404, wps1: "InvalidParameterValue", wps2: "NoSuchJob", ogcType: `${OGC}no-such-job` },
+  ResultNotReady: {
+    http: 404,
+    wps1: "InvalidParameterValue",
+    wps2: "ResultNotReady",
+    ogcType: `${OGC}result-not-ready`,
+  },
+  NotFound: {
+    http: 404,
+    wps1: "InvalidParameterValue",
+    wps2: "InvalidParameterValue",
+    ogcType: `${ROOST}not-found`,
+  },
+  ServiceUnavailable: {
+    http: 503,
+    wps1: "NoApplicableCode",
+    wps2: "NoApplicableCode",
+    ogcType: `${ROOST}service-unavailable`,
+  },
+  Internal: { http: 500, wps1: "NoApplicableCode", wps2: "NoApplicableCode", ogcType: `${ROOST}internal` },
+} satisfies Record<string, ErrorSpec>);
+
+/** A Roost error code (a key of {@link ERRORS}). */
+export type ErrorCode = keyof typeof ERRORS;
+
+/**
+ * An error meant for the client: its message is shown verbatim (after escaping), its code picks status and
+ * exception code, and its locator names the offending parameter, input or output.
+ */
+export class RoostError extends Error {
+  /** Catalogue code. */
+  readonly code: ErrorCode;
+  /** Parameter, input or output identifier the error is about. */
+  readonly locator: string | undefined;
+  /** Seconds the client should wait before retrying (ServerBusy). */
+  readonly retryAfter: number | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { locator?: string | undefined; retryAfter?: number; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "RoostError";
+    this.code = code;
+    this.locator = options.locator;
+    this.retryAfter = options.retryAfter;
+  }
+
+  /** The catalogue row for this error. */
+  get spec(): ErrorSpec {
+    return ERRORS[this.code];
+  }
+}
+
+/** Narrow an unknown thrown value to a {@link RoostError}. */
+export function isRoostError(e: unknown): e is RoostError {
+  return (
+    e instanceof RoostError ||
+    (e instanceof Error && e.name === "RoostError" && typeof (e as RoostError).code === "string")
+  );
+}
+
+/** Turn anything thrown into an `Error` so `unknown` never leaks past a catch. */
+export function coerceError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  return new Error(typeof e === "string" ? e : `non-error thrown: ${safeString(e)}`);
+}
+
+function safeString(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** Several client errors found at once (e.g. every bad input of an Execute); reported together. */
+export class ValidationError extends RoostError {
+  /** The individual errors, in request order; the first decides the HTTP status. */
+  readonly errors: readonly RoostError[];
+
+  constructor(errors: readonly RoostError[]) {
+    const first = errors[0];
+    if (!first) throw new TypeError("ValidationError needs at least one error");
+    super(first.code, first.message, { locator: first.locator });
+    this.name = "RoostError";
+    this.errors = errors;
+  }
+}
+
+/** The list of errors carried by `e`: its parts for a ValidationError, itself otherwise. */
+export function errorList(e: RoostError): readonly RoostError[] {
+  return e instanceof ValidationError ? e.errors : [e];
+}

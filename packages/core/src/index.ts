@@ -1,0 +1,21 @@
+/**
+ * @roost/core — what process authors import (`defineProcess`, `Input`, `Output`, `Formats`, `ProcessError`) and the
+ * protocol-neutral model the server and the client share: I/O definitions and validation, the job lifecycle, the
+ * error catalogue and the WPS codecs. No HTTP, no database, no filesystem.
+ */
+export * from "./errors/catalogue.js";
+export * from "./io/builders.js";
+export * from "./io/formats.js";
+export * from "./io/literal.js";
+export * from "./io/types.js";
+export * from "./io/validate.js";
+export * from "./job/request.js";
+export * from "./job/status.js";
+export * from "./process/define.js";
+export * from "./process/errors.js";
+export * from "./protocol/service-info.js";
+export * from "./protocol/view.js";
+export * as wps1 from "./protocol/wps1/index.js";
+export * from "./protocol/xml/parse.js";
+export * from "./protocol/xml/write.js";
+export * from "./util/ids.js";

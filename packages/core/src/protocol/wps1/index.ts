@@ -1,0 +1,5 @@
+/** WPS 1.0.0 codecs. */
+export * from "./constants.js";
+export * from "./encode.js";
+export * from "./kvp.js";
+export * from "./xml-request.js";
