@@ -19,3 +19,5 @@ export * as wps1 from "./protocol/wps1/index.js";
 export * from "./protocol/xml/parse.js";
 export * from "./protocol/xml/write.js";
 export * from "./util/ids.js";
+export * from "./job/record.js";
+export * from "./ports/job-store.js";

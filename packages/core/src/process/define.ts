@@ -29,6 +29,13 @@ export interface ProcessContext {
   readonly jobId: string;
   /** A private, empty working directory for this run; files written here can be returned as outputs. */
   readonly workdir: string;
+  /**
+   * Directory published as the job's outputs when the job succeeds (atomically, all or nothing). Write extra files
+   * here (e.g. the members of a Metalink) and link them with {@link ProcessContext.outputUrl}.
+   */
+  readonly outputDir: string;
+  /** Public URL a file at `outputDir/<relativePath>` will have once the job succeeds. */
+  outputUrl(relativePath: string): string;
   /** Fires when the job is dismissed or hits its time limit; long handlers must watch it. */
   readonly signal: AbortSignal;
   /** Writes to the job's own log file. */

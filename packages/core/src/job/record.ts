@@ -1,0 +1,87 @@
+/**
+ * A job as the store keeps it. Timestamps are epoch milliseconds (UTC by construction, the same in SQLite and
+ * PostgreSQL). JSON-valued fields hold small documents only; large data (inputs, outputs) lives in the job
+ * directory.
+ */
+import type { BoundingBox, LiteralValue, OutputRequest } from "../io/types.js";
+import type { JobStatus } from "./status.js";
+
+/** How the job was requested: everything needed to render its status document later. */
+export interface JobRequestInfo {
+  /** Front end that accepted the job (`wps1`, ...). */
+  readonly protocol: string;
+  readonly response: "document" | "raw";
+  readonly outputs: readonly OutputRequest[];
+  readonly lineage: boolean;
+  readonly statusUpdates: boolean;
+  readonly language: string;
+}
+
+/** One produced output as recorded in the store. */
+export type StoredOutput =
+  | { readonly kind: "literal"; readonly value: LiteralValue; readonly uom?: string }
+  /** A file in the job's published outputs directory (`file` is relative to it). */
+  | { readonly kind: "file"; readonly file: string; readonly mimeType: string; readonly encoding?: string; readonly schema?: string; readonly size: number }
+  | { readonly kind: "href"; readonly href: string; readonly mimeType: string }
+  | { readonly kind: "bbox"; readonly value: BoundingBox };
+
+/** Outputs of a succeeded job, keyed by output identifier (insertion order = process declaration order). */
+export type JobOutputs = Readonly<Record<string, StoredOutput>>;
+
+/** Why a job failed, as recorded. `message` is safe to show the client. */
+export interface JobErrorInfo {
+  /** Error catalogue code (`Internal` for process failures). */
+  readonly code: string;
+  readonly message: string;
+  readonly locator?: string;
+}
+
+/** A stored job. */
+export interface JobRecord {
+  readonly id: string;
+  readonly processId: string;
+  readonly status: JobStatus;
+  readonly mode: "sync" | "async";
+  /** Scheduler backend running it (`local`, `slurm`). */
+  readonly backend: string;
+  /** 0–100, or null before any report. */
+  readonly progress: number | null;
+  readonly message: string | null;
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+  readonly updatedAt: number;
+  /** Attempt number (fencing token); 0 until first submitted. */
+  readonly attempt: number;
+  /** The backend's id of the current attempt (e.g. a Slurm job id). */
+  readonly schedulerRef: string | null;
+  readonly dismissRequested: boolean;
+  readonly request: JobRequestInfo;
+  readonly outputs: JobOutputs | null;
+  readonly error: JobErrorInfo | null;
+}
+
+/** Fields given when a job is created. */
+export interface NewJob {
+  readonly id: string;
+  readonly processId: string;
+  readonly status: "accepted" | "running";
+  readonly mode: "sync" | "async";
+  readonly backend: string;
+  readonly createdAt: number;
+  readonly request: JobRequestInfo;
+  readonly message?: string;
+}
+
+/** Fields a transition or update may change. */
+export interface JobPatch {
+  readonly progress?: number | null;
+  readonly message?: string | null;
+  readonly startedAt?: number | null;
+  readonly finishedAt?: number | null;
+  readonly attempt?: number;
+  readonly schedulerRef?: string | null;
+  readonly dismissRequested?: boolean;
+  readonly outputs?: JobOutputs | null;
+  readonly error?: JobErrorInfo | null;
+}
