@@ -101,6 +101,18 @@ export const ERRORS = Object.freeze({
     wps2: "ResultNotReady",
     ogcType: `${OGC}result-not-ready`,
   },
+  MalformedRequest: {
+    http: 400,
+    wps1: "NoApplicableCode",
+    wps2: "NoApplicableCode",
+    ogcType: `${ROOST}malformed-request`,
+  },
+  ProcessFailed: {
+    http: 500,
+    wps1: "NoApplicableCode",
+    wps2: "NoApplicableCode",
+    ogcType: `${ROOST}process-failed`,
+  },
   NotFound: {
     http: 404,
     wps1: "InvalidParameterValue",

@@ -456,3 +456,19 @@ export function validateOutputRequests(
   if (errors.length > 0) throw new ValidationError(errors);
   return requests;
 }
+
+/**
+ * Resolve KVP tokens into typed raw values by the input's kind (for echoing the request, e.g. lineage); tokens of
+ * unknown inputs or that cannot be interpreted stay literal text.
+ */
+export function interpretInputs(p: ProcessDefinition, raw: readonly RawInput[]): RawInput[] {
+  return raw.map((r) => {
+    if (r.value.kind !== "text") return r;
+    const def = p.inputMap.get(r.id);
+    const v = def ? interpretText(def, r.value) : r.value.value;
+    return {
+      id: r.id,
+      value: typeof v === "string" || v.kind === "text" ? { kind: "literal", value: r.value.value } : v,
+    };
+  });
+}

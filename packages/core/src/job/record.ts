@@ -21,7 +21,14 @@ export interface JobRequestInfo {
 export type StoredOutput =
   | { readonly kind: "literal"; readonly value: LiteralValue; readonly uom?: string }
   /** A file in the job's published outputs directory (`file` is relative to it). */
-  | { readonly kind: "file"; readonly file: string; readonly mimeType: string; readonly encoding?: string; readonly schema?: string; readonly size: number }
+  | {
+      readonly kind: "file";
+      readonly file: string;
+      readonly mimeType: string;
+      readonly encoding?: string;
+      readonly schema?: string;
+      readonly size: number;
+    }
   | { readonly kind: "href"; readonly href: string; readonly mimeType: string }
   | { readonly kind: "bbox"; readonly value: BoundingBox };
 

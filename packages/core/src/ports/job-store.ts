@@ -29,7 +29,12 @@ export interface JobStore {
    * allowed sources per the lifecycle), applying `patch` and bumping `updatedAt`. Returns the updated job, or
    * undefined when the job is missing or in another status.
    */
-  transition(id: string, from: readonly JobStatus[], to: JobStatus, patch?: JobPatch): Promise<JobRecord | undefined>;
+  transition(
+    id: string,
+    from: readonly JobStatus[],
+    to: JobStatus,
+    patch?: JobPatch,
+  ): Promise<JobRecord | undefined>;
   /** Change non-status fields while the job's status is in `whileIn`. Returns whether a row changed. */
   update(id: string, whileIn: readonly JobStatus[], patch: JobPatch): Promise<boolean>;
   /** Non-terminal jobs, oldest first, optionally of one backend. Uses the partial index on active jobs. */
