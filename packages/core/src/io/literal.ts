@@ -109,9 +109,12 @@ export function coerceLiteral(type: LiteralType, v: LiteralValue): ParseResult {
   return type === "boolean" ? parseLiteral(type, String(v)) : parseLiteral(type, String(v));
 }
 
-/** Canonical lexical form of a value (what goes on the wire). */
-export function formatLiteral(v: LiteralValue): string {
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(v);
+/**
+ * Canonical lexical form of a value (what goes on the wire). With a floating-point `type`, integral values keep a
+ * decimal point (`11.0`, as Python/PyWPS write them), so clients comparing Emu's outputs as text see the same.
+ */
+export function formatLiteral(v: LiteralValue, type?: LiteralType): string {
+  if (typeof v === "number" && Number.isInteger(v) && (type === "float" || type === "double") && Math.abs(v) < 1e21) return v.toFixed(1);
   return String(v);
 }
 

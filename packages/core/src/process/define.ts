@@ -3,7 +3,7 @@
  * load time, not at the first request), attaches identifiers, and returns the normalised
  * {@link ProcessDefinition} the registry, the front ends and the worker share.
  */
-import type { InputSpec, InputValues, OutputSpec, OutputValues } from "../io/builders.js";
+import type { Cardinality, InputSpec, InputValues, OutputSpec, OutputValues } from "../io/builders.js";
 import { checkAllowed, coerceLiteral, hasXmlIllegalChars } from "../io/literal.js";
 import type {
   Description,
@@ -70,7 +70,7 @@ export interface ProcessTranslation extends Translation {
 
 /** What an author passes to {@link defineProcess}. */
 export interface ProcessDeclaration<
-  I extends Record<string, InputSpec<unknown, never>>,
+  I extends Record<string, InputSpec<unknown, Cardinality>>,
   O extends Record<string, OutputSpec<unknown>>,
 > {
   readonly identifier: string;
@@ -149,7 +149,7 @@ function describe(
   };
 }
 
-function normaliseInput(pid: string, id: string, s: InputSpec<unknown, never>): InputDefinition {
+function normaliseInput(pid: string, id: string, s: InputSpec<unknown, Cardinality>): InputDefinition {
   const where = `process '${pid}', input '${id}'`;
   checkIdentifier(where, id);
   const minOccurs = s.options.minOccurs ?? 1;
@@ -233,14 +233,14 @@ function normaliseOutput(pid: string, id: string, s: OutputSpec<unknown>): Outpu
  * });
  */
 export function defineProcess<
-  I extends Record<string, InputSpec<unknown, never>>,
+  I extends Record<string, InputSpec<unknown, Cardinality>>,
   O extends Record<string, OutputSpec<unknown>>,
 >(decl: ProcessDeclaration<I, O>): ProcessDefinition {
   const pid = decl.identifier;
   checkIdentifier(`process '${pid}'`, pid);
   if (typeof decl.handler !== "function") fail(`process '${pid}'`, "handler must be a function");
   const inputs = Object.entries(decl.inputs ?? {}).map(([id, s]) =>
-    normaliseInput(pid, id, s as InputSpec<unknown, never>),
+    normaliseInput(pid, id, s as InputSpec<unknown, Cardinality>),
   );
   const outputs = Object.entries(decl.outputs ?? {}).map(([id, s]) =>
     normaliseOutput(pid, id, s as OutputSpec<unknown>),

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * The `roost` command: `roost serve` runs the server; `roost worker run` runs one job on a compute node; the
+ * client commands (processes, describe, run, status, jobs) talk to any WPS server.
+ */
+import { registerClientCommands } from "@roost/client/cli";
+import { Command, Option } from "commander";
+import { ConfigError, loadConfig } from "../config/load.js";
+import { startServer } from "../main.js";
+
+const program = new Command();
+program.name("roost").description("Roost: a Web Processing Service server and client").showHelpAfterError();
+
+program
+  .command("serve")
+  .description(
+    "run the WPS server (default: http://127.0.0.1:5000/wps, SQLite and local workers under ./var)",
+  )
+  .option("-c, --config <file>", "TOML configuration file (env ROOST_CONFIG)")
+  .option("--host <host>", "interface to listen on (server.host)")
+  .option("-p, --port <port>", "port (server.port)")
+  .option("--data-dir <dir>", "job directories, outputs and the SQLite database (server.data_dir)")
+  .option("--public-url <url>", "base URL clients use, e.g. behind a proxy (server.public_url)")
+  .option("--database-url <url>", "sqlite:<path> or postgres://… (database.url)")
+  .addOption(
+    new Option("--log-level <level>", "log level (server.log_level)").choices([
+      "fatal",
+      "error",
+      "warn",
+      "info",
+      "debug",
+      "trace",
+      "silent",
+    ]),
+  )
+  .action(async (o: Record<string, string | undefined>) => {
+    let config: ReturnType<typeof loadConfig>;
+    try {
+      config = loadConfig({
+        file: o.config,
+        env: process.env,
+        flags: {
+          "server.host": o.host,
+          "server.port": o.port,
+          "server.data_dir": o.dataDir,
+          "server.public_url": o.publicUrl,
+          "database.url": o.databaseUrl,
+          "server.log_level": o.logLevel,
+        },
+      });
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        process.stderr.write(`roost: ${e.message}\n`);
+        process.exit(2);
+      }
+      throw e;
+    }
+    let server: Awaited<ReturnType<typeof startServer>>;
+    try {
+      server = await startServer(config);
+    } catch (e) {
+      process.stderr.write(`roost: cannot start: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    }
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        process.stderr.write(`roost: ${signal} again, exiting now\n`);
+        process.exit(1);
+      }
+      stopping = true;
+      server.app.log.info({ signal }, "shutting down: finishing in-flight requests");
+      server.close(20_000).then(
+        () => process.exit(0),
+        (e: unknown) => {
+          server.app.log.error({ err: e }, "shutdown failed");
+          process.exit(1);
+        },
+      );
+    };
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+  });
+
+registerClientCommands(program);
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`roost: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

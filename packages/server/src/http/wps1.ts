@@ -1,0 +1,273 @@
+/**
+ * The WPS 1.0.0 front end at `/wps`: KVP (GET) and XML (POST) bindings of GetCapabilities, DescribeProcess and
+ * Execute. It decodes requests, negotiates the language, calls the execution service and encodes the results;
+ * every error leaves as an OWS ExceptionReport with the catalogue's status.
+ */
+import { createReadStream } from "node:fs";
+import { join } from "node:path";
+import {
+  formatLiteral,
+  isTerminal,
+  type JobRecord,
+  type ProcessDefinition,
+  parseXml,
+  RoostError,
+  wps1,
+} from "@roost/core";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Config } from "../config/load.js";
+import type { ExecutionService } from "../service/execution-service.js";
+import { negotiateLanguage } from "../service/languages.js";
+import { outputHref } from "../service/views.js";
+import { sendWps1Exception } from "./exceptions.js";
+
+const XML_TYPE = "text/xml; charset=utf-8";
+
+/** Options of the plugin. */
+export interface Wps1Options {
+  readonly service: ExecutionService;
+  readonly config: Config;
+}
+
+/** Parse a raw query string into lower-cased names → first value (names are case-insensitive in OWS KVP). */
+export function kvpParams(url: string): Map<string, string> {
+  const q = url.indexOf("?");
+  const params = new Map<string, string>();
+  if (q < 0) return params;
+  for (const [k, v] of new URLSearchParams(url.slice(q + 1))) {
+    const key = k.toLowerCase();
+    if (!params.has(key)) params.set(key, v);
+  }
+  return params;
+}
+
+function checkService(service: string | undefined): void {
+  if (service === undefined || service === "")
+    throw new RoostError("MissingParameter", "Parameter 'service' is required", { locator: "service" });
+  if (service.toUpperCase() !== "WPS")
+    throw new RoostError("InvalidParameter", `Service '${service.slice(0, 40)}' is not supported; use WPS`, {
+      locator: "service",
+    });
+}
+
+function checkVersion(version: string | undefined): void {
+  if (version === undefined || version.trim() === "")
+    throw new RoostError("MissingParameter", "Parameter 'version' is required", { locator: "version" });
+  if (!wps1.isWps1Version(version))
+    throw new RoostError(
+      "InvalidParameter",
+      `Version '${version.slice(0, 20)}' is not supported; use ${wps1.WPS1_VERSION}`,
+      { locator: "version" },
+    );
+}
+
+function checkAcceptVersions(versions: readonly string[] | undefined): void {
+  if (versions === undefined || versions.length === 0) return;
+  if (!versions.some((v) => wps1.isWps1Version(v))) {
+    throw new RoostError(
+      "VersionNegotiationFailed",
+      `None of the versions ${versions.join(", ").slice(0, 100)} is supported; this service speaks ${wps1.WPS1_VERSION}`,
+      {
+        locator: "AcceptVersions",
+      },
+    );
+  }
+}
+
+/** Register the WPS 1.0.0 routes. */
+export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<void> {
+  const { service, config } = o;
+  const endpoint = `${config.server.public_url}/wps`;
+  const serviceInstance = `${endpoint}?service=WPS&request=GetCapabilities`;
+  const svcInfo = {
+    title: config.metadata.title,
+    abstract: config.metadata.abstract,
+    keywords: config.metadata.keywords,
+    fees: config.metadata.fees,
+    accessConstraints: config.metadata.access_constraints,
+    provider: {
+      name: config.metadata.provider_name,
+      ...(config.metadata.provider_site ? { site: config.metadata.provider_site } : {}),
+      ...(config.metadata.contact_name ? { individualName: config.metadata.contact_name } : {}),
+      ...(config.metadata.contact_position ? { positionName: config.metadata.contact_position } : {}),
+      ...(config.metadata.contact_email ? { email: config.metadata.contact_email } : {}),
+      ...(config.metadata.contact_phone ? { phone: config.metadata.contact_phone } : {}),
+    },
+    languages: service.languages,
+  };
+  // The registry is immutable, so capabilities and descriptions are rendered once per language and reused.
+  const capsCache = new Map<string, string>();
+  const describeCache = new Map<string, string>();
+
+  const capabilities = (lang: string) => {
+    let doc = capsCache.get(lang);
+    if (doc === undefined) {
+      doc = wps1.encodeCapabilities(svcInfo, endpoint, service.processes(), lang);
+      capsCache.set(lang, doc);
+    }
+    return doc;
+  };
+
+  const describe = (ids: readonly string[], lang: string) => {
+    const all = ids.length === 1 && ids[0]!.toLowerCase() === "all";
+    const key = `${lang}\n${all ? "\u0000all" : ids.join("\n")}`;
+    let doc = describeCache.get(key);
+    if (doc === undefined) {
+      const procs: ProcessDefinition[] = all
+        ? [...service.processes()]
+        : ids.map((id) => service.process(id));
+      doc = wps1.encodeProcessDescriptions(procs, lang);
+      if (describeCache.size > 1000) describeCache.clear();
+      describeCache.set(key, doc);
+    }
+    return doc;
+  };
+
+  const handle = async (req: FastifyRequest, reply: FastifyReply, r: wps1.Wps1Request) => {
+    const language = negotiateLanguage(
+      service.languages,
+      r.operation === "Execute" ? r.execute.language : r.language,
+      req.headers["accept-language"],
+    );
+    reply.header("Content-Language", language);
+    switch (r.operation) {
+      case "GetCapabilities":
+        checkAcceptVersions(r.acceptVersions);
+        return reply.type(XML_TYPE).send(capabilities(language));
+      case "DescribeProcess":
+        return reply.type(XML_TYPE).send(describe(r.identifiers, language));
+      case "Execute":
+        return execute(req, reply, r.execute, language);
+    }
+  };
+
+  const execute = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    ex: wps1.Wps1Request & { operation: "Execute" } extends { execute: infer E } ? E : never,
+    language: string,
+  ) => {
+    const ac = new AbortController();
+    reply.raw.on("close", () => {
+      if (!reply.raw.writableFinished) ac.abort();
+    });
+    const { job, process: p } = await service.execute(ex, { language, signal: ac.signal });
+    if (ex.response === "raw") return sendRaw(reply, p, job);
+    const view = await service.view(job, { statusLocation: job.mode === "async" });
+    return reply.type(XML_TYPE).send(wps1.encodeExecuteResponse(view, serviceInstance));
+  };
+
+  const sendRaw = async (reply: FastifyReply, p: ProcessDefinition, job: JobRecord) => {
+    if (job.status !== "succeeded") {
+      const e = job.error;
+      throw new RoostError(
+        "ProcessFailed",
+        e?.message ?? (job.status === "dismissed" ? "Job dismissed" : "Process failed"),
+      );
+    }
+    const req = job.request.outputs[0]!;
+    const stored = job.outputs?.[req.id];
+    if (!stored)
+      throw new RoostError("ProcessFailed", `Process '${p.identifier}' did not produce output '${req.id}'`);
+    switch (stored.kind) {
+      case "literal":
+        return reply
+          .type(req.mimeType ?? "text/plain; charset=utf-8")
+          .send(formatLiteral(stored.value, literalType(p, req.id)));
+      case "bbox":
+        return reply
+          .type("text/plain; charset=utf-8")
+          .send(
+            [
+              ...stored.value.lowerCorner,
+              ...stored.value.upperCorner,
+              ...(stored.value.crs ? [stored.value.crs] : []),
+            ].join(","),
+          );
+      case "href":
+        return reply.redirect(stored.href, 303);
+      case "file": {
+        const path = join(service.outputsDir(job.id), stored.file);
+        reply.header(
+          "Content-Disposition",
+          `inline; filename="${stored.file.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
+        );
+        reply.header("Content-Location", outputHref(service.outputsUrl, job.id, stored.file));
+        if ((req.encoding ?? "").toLowerCase() === "base64" && stored.encoding?.toLowerCase() !== "base64") {
+          const { readFile } = await import("node:fs/promises");
+          return reply.type(stored.mimeType).send((await readFile(path)).toString("base64"));
+        }
+        reply.header("Content-Length", String(stored.size));
+        return reply.type(stored.mimeType).send(createReadStream(path));
+      }
+    }
+  };
+
+  app.get("/wps", async (req, reply) => {
+    const params = kvpParams(req.url);
+    let lang: string | undefined;
+    try {
+      const request = params.get("request");
+      if (request === undefined || request === "")
+        throw new RoostError("MissingParameter", "Parameter 'request' is required", { locator: "request" });
+      checkService(params.get("service"));
+      const op = wps1.operationOf(request);
+      if (!op)
+        throw new RoostError(
+          "OperationNotSupported",
+          `Operation '${request.slice(0, 40)}' is not supported`,
+          { locator: request.slice(0, 40) },
+        );
+      if (op !== "GetCapabilities") checkVersion(params.get("version"));
+      const r = wps1.decodeKvp(op, params);
+      lang = r.operation === "Execute" ? r.execute.language : r.language;
+      return await handle(req, reply, r);
+    } catch (e) {
+      return sendWps1Exception(reply, e, safeLang(service.languages, lang));
+    }
+  });
+
+  app.post("/wps", async (req, reply) => {
+    try {
+      const body =
+        typeof req.body === "string" ? req.body : Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
+      if (body.trim() === "")
+        throw new RoostError("MissingParameter", "The POST body must be a WPS XML request", {
+          locator: "request",
+        });
+      const root = parseXml(body);
+      const op = wps1.xmlOperation(root);
+      const service_ = root.attrs.get("service");
+      checkService(service_);
+      if (op !== "GetCapabilities") checkVersion(root.attrs.get("version"));
+      const r = wps1.decodeXml(root);
+      return await handle(req, reply, r);
+    } catch (e) {
+      return sendWps1Exception(reply, e);
+    }
+  });
+
+  /** Stored status documents (WPS 1.0.0 `statusLocation`), rendered from the store: never half-written. */
+  app.get<{ Params: { file: string } }>("/outputs/:file", async (req, reply) => {
+    const m = /^([0-9a-f-]{36})\.xml$/.exec(req.params.file);
+    try {
+      const job = m ? await service.job(m[1]!) : undefined;
+      if (!job || job.mode !== "async")
+        throw new RoostError("NoSuchJob", "No such status document", { locator: "jobId" });
+      const view = await service.view(job, { statusLocation: true });
+      reply.header("Cache-Control", isTerminal(job.status) ? "private, max-age=60" : "no-store");
+      return reply.type(XML_TYPE).send(wps1.encodeExecuteResponse(view, serviceInstance));
+    } catch (e) {
+      return sendWps1Exception(reply, e);
+    }
+  });
+}
+
+function literalType(p: ProcessDefinition, id: string) {
+  const d = p.outputMap.get(id);
+  return d?.kind === "literal" ? d.dataType : undefined;
+}
+
+function safeLang(supported: readonly string[], lang: string | undefined): string | undefined {
+  return lang !== undefined && supported.includes(lang) ? lang : undefined;
+}

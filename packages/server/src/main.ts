@@ -1,0 +1,122 @@
+/**
+ * The composition root: configuration → logger → registry → job store → schedulers → execution service → HTTP.
+ * Everything is created here and passed down; nothing below reads the environment or builds its own collaborators.
+ */
+import { mkdirSync } from "node:fs";
+import type { Scheduler } from "@roost/core";
+import type { FastifyInstance } from "fastify";
+import { type Logger, pino } from "pino";
+import { type Config, ConfigError } from "./config/load.js";
+import { assertValidPolicy, type ReferencePolicy } from "./fetch/index.js";
+import { buildApp } from "./http/app.js";
+import { loadRegistry } from "./registry/registry.js";
+import { LocalScheduler } from "./scheduler/local/local-scheduler.js";
+import { ExecutionService } from "./service/execution-service.js";
+import { JobDirs } from "./storage/job-dirs.js";
+import { openStore } from "./store/index.js";
+
+/** A running server. */
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly service: ExecutionService;
+  readonly config: Config;
+  /** The address actually bound (useful with port 0). */
+  readonly url: string;
+  /** Graceful stop: no new connections, in-flight requests finish, running local jobs get `graceMs`. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** The reference policy derived from `[inputs]` and `[jobs]`. */
+export function referencePolicy(config: Config): ReferencePolicy {
+  return {
+    allowedHosts: config.inputs.allowed_hosts,
+    allowedPaths: config.inputs.allowed_paths,
+    connectTimeoutMs: config.inputs.connect_timeout * 1000,
+    totalTimeoutMs: config.inputs.fetch_timeout * 1000,
+    maxBytes: config.jobs.max_input_size,
+    maxRedirects: config.inputs.max_redirects,
+  };
+}
+
+/** Start Roost with a resolved configuration. */
+export async function startServer(
+  config: Config,
+  opts: { readonly logger?: Logger } = {},
+): Promise<RunningServer> {
+  const logger = opts.logger ?? pino({ level: config.server.log_level, base: { service: "roost" } });
+  mkdirSync(config.server.data_dir, { recursive: true });
+  const policy = referencePolicy(config);
+  try {
+    assertValidPolicy(policy);
+  } catch (e) {
+    throw new ConfigError(`[inputs]: ${(e as Error).message}`);
+  }
+  const registry = await loadRegistry(config.processes);
+  const backendsUsed = new Set([config.scheduler.backend, ...Object.values(config.scheduler.routes)]);
+  for (const pid of Object.keys(config.scheduler.routes)) {
+    if (!registry.get(pid)) throw new ConfigError(`scheduler.routes: no process '${pid}' is registered`);
+  }
+  const store = await openStore({
+    url: config.database.url,
+    schema: config.database.schema || undefined,
+    durability: config.database.durability,
+    logger,
+  });
+  const dirs = new JobDirs(config.server.data_dir);
+  const schedulers = new Map<string, Scheduler>();
+  schedulers.set(
+    "local",
+    new LocalScheduler({
+      workers: config.jobs.workers,
+      demo: config.processes.demo,
+      modules: config.processes.modules,
+      killGraceMs: config.jobs.kill_grace * 1000,
+      logger,
+    }),
+  );
+  if (backendsUsed.has("slurm")) {
+    await store.close();
+    throw new ConfigError("the slurm backend is not available in this build");
+  }
+  const service = new ExecutionService({ config, registry, store, dirs, schedulers, logger, policy });
+  try {
+    await service.start();
+  } catch (e) {
+    await service.stop().catch(() => {});
+    await store.close();
+    throw e;
+  }
+  const app = await buildApp({ config, service, logger });
+  let address: string;
+  try {
+    address = await app.listen({ host: config.server.host, port: config.server.port });
+  } catch (e) {
+    await service.stop();
+    await store.close();
+    throw e;
+  }
+  logger.info(
+    {
+      url: address,
+      public_url: config.server.public_url,
+      processes: registry.list().length,
+      store: store.kind,
+    },
+    "Roost is serving /wps",
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    service,
+    config,
+    url: address,
+    close(graceMs = 0) {
+      closing ??= (async () => {
+        await app.close();
+        await service.stop(graceMs);
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

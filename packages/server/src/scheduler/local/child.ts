@@ -1,0 +1,98 @@
+/**
+ * Entry point of a local pool worker process. It loads the registry once, then runs one job at a time as the
+ * parent asks, reporting progress and the result over IPC. A handler that throws, hangs or kills this process
+ * cannot take the server down: the parent supervises and replaces it.
+ */
+import type { JobSpec, WorkerResult } from "@roost/core";
+import { loadRegistry, type ProcessRegistry } from "../../registry/registry.js";
+import { type AbortReason, runJob } from "../../worker/run-job.js";
+
+/** Messages from the parent. */
+export type ParentMessage =
+  | { readonly t: "init"; readonly demo: boolean; readonly modules: readonly string[] }
+  | {
+      readonly t: "run";
+      readonly jobId: string;
+      readonly attempt: number;
+      readonly jobDir: string;
+      readonly spec: JobSpec;
+    }
+  | { readonly t: "cancel"; readonly jobId: string; readonly reason: AbortReason };
+
+/** Messages to the parent. */
+export type ChildMessage =
+  | { readonly t: "ready" }
+  | { readonly t: "init-error"; readonly message: string }
+  | {
+      readonly t: "progress";
+      readonly jobId: string;
+      readonly attempt: number;
+      readonly percent: number;
+      readonly message: string;
+    }
+  | { readonly t: "result"; readonly result: WorkerResult }
+  | { readonly t: "log"; readonly jobId: string; readonly message: string; readonly stack?: string };
+
+let registry: ProcessRegistry | undefined;
+let current: { jobId: string; controller: AbortController } | undefined;
+
+function send(m: ChildMessage): void {
+  process.send?.(m);
+}
+
+process.on("message", (m: ParentMessage) => {
+  if (m.t === "init") {
+    loadRegistry({ demo: m.demo, modules: m.modules }).then(
+      (r) => {
+        registry = r;
+        send({ t: "ready" });
+      },
+      (e: unknown) => send({ t: "init-error", message: e instanceof Error ? e.message : String(e) }),
+    );
+    return;
+  }
+  if (m.t === "cancel") {
+    if (current?.jobId === m.jobId) current.controller.abort(m.reason);
+    return;
+  }
+  const { jobId, attempt, jobDir, spec } = m;
+  const p = registry?.get(spec.process.id);
+  if (!p) {
+    send({
+      t: "result",
+      result: {
+        jobId,
+        attempt,
+        ok: false,
+        failure: {
+          kind: "internal",
+          message: `Process '${spec.process.id}' is not available on this worker`,
+        },
+      },
+    });
+    return;
+  }
+  const controller = new AbortController();
+  current = { jobId, controller };
+  void runJob({
+    spec,
+    jobDir,
+    attempt,
+    process: p,
+    signal: controller.signal,
+    onProgress: (percent, message) => send({ t: "progress", jobId, attempt, percent, message }),
+    onError: (err) =>
+      send({
+        t: "log",
+        jobId,
+        message: err.message,
+        ...(err.stack !== undefined ? { stack: err.stack } : {}),
+      }),
+  }).then((result) => {
+    current = undefined;
+    send({ t: "result", result });
+  });
+});
+
+// The parent going away (server crash) must not leave orphan workers behind.
+process.on("disconnect", () => process.exit(0));

@@ -1,0 +1,133 @@
+/**
+ * The one {@link JobStore} implementation, over kysely: the statements are the same for SQLite and PostgreSQL (see
+ * `queries.ts`), the differences live in the dialect profile. Every status change is a single compare-and-set
+ * `UPDATE … WHERE id = ? AND status IN (…) RETURNING *`, so concurrent writers (a completion racing a dismiss)
+ * cannot both win, on either database, without explicit transactions or locks.
+ */
+import {
+  type JobListQuery,
+  type JobPatch,
+  type JobRecord,
+  type JobStatus,
+  type JobStore,
+  type NewJob,
+  TRANSITIONS,
+} from "@roost/core";
+import type { Kysely } from "kysely";
+import { mapStoreError, type StoreLogger } from "./errors.js";
+import type { DialectProfile } from "./profile.js";
+import { type JobQueries, jobQueries } from "./queries.js";
+import { rowToJob } from "./rows.js";
+import type { Database } from "./schema.js";
+
+/**
+ * Refuse a transition the lifecycle does not allow: that is a bug in the caller, not a lost race, so it throws
+ * instead of returning undefined.
+ */
+export function checkTransition(from: readonly JobStatus[], to: JobStatus): void {
+  if (!Object.hasOwn(TRANSITIONS, to)) throw new TypeError(`unknown job status '${String(to)}'`);
+  const allowed = TRANSITIONS[to];
+  if (from.length === 0) throw new TypeError(`a transition to '${to}' needs at least one source status`);
+  for (const s of from) {
+    if (!allowed.includes(s)) {
+      const sources = allowed.length > 0 ? allowed.join(", ") : "no status";
+      throw new TypeError(`a job cannot move from '${s}' to '${to}' (allowed from: ${sources})`);
+    }
+  }
+}
+
+/** {@link JobStore} over a migrated kysely database. Create it with `openStore`. */
+export class KyselyJobStore implements JobStore {
+  /** `sqlite` or `postgres`. */
+  readonly kind: string;
+  /**
+   * The kysely instance (for tests and benchmarks only).
+   * @internal
+   */
+  readonly db: Kysely<Database>;
+  /**
+   * The statements this store runs, unexecuted (the query-plan tests `EXPLAIN` them).
+   * @internal
+   */
+  readonly queries: JobQueries;
+  readonly #logger: StoreLogger | undefined;
+  #closed: Promise<void> | undefined;
+
+  constructor(db: Kysely<Database>, profile: DialectProfile, logger?: StoreLogger) {
+    this.kind = profile.kind;
+    this.db = db;
+    this.queries = jobQueries(db, profile);
+    this.#logger = logger;
+  }
+
+  /** Run `fn`, turning "database unavailable" failures into ServiceUnavailable. */
+  async #run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw mapStoreError(e, this.#logger);
+    }
+  }
+
+  async insert(job: NewJob): Promise<void> {
+    await this.#run(() => this.queries.insert([job], Date.now()).execute());
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    const row = await this.#run(() => this.queries.get(id).executeTakeFirst());
+    return row === undefined ? undefined : rowToJob(row);
+  }
+
+  async transition(
+    id: string,
+    from: readonly JobStatus[],
+    to: JobStatus,
+    patch: JobPatch = {},
+  ): Promise<JobRecord | undefined> {
+    checkTransition(from, to);
+    const row = await this.#run(() =>
+      this.queries.transition(id, from, to, patch, Date.now()).executeTakeFirst(),
+    );
+    return row === undefined ? undefined : rowToJob(row);
+  }
+
+  async update(id: string, whileIn: readonly JobStatus[], patch: JobPatch): Promise<boolean> {
+    const result = await this.#run(() =>
+      this.queries.update(id, whileIn, patch, Date.now()).executeTakeFirst(),
+    );
+    return result.numUpdatedRows > 0n;
+  }
+
+  async listActive(backend?: string): Promise<JobRecord[]> {
+    const rows = await this.#run(() => this.queries.listActive(backend).execute());
+    return rows.map(rowToJob);
+  }
+
+  async nextAccepted(backend: string, limit: number): Promise<JobRecord[]> {
+    const rows = await this.#run(() => this.queries.nextAccepted(backend, limit).execute());
+    return rows.map(rowToJob);
+  }
+
+  async count(statuses: readonly JobStatus[], backend?: string): Promise<number> {
+    if (statuses.length === 0) return 0;
+    const row = await this.#run(() => this.queries.count(statuses, backend).executeTakeFirstOrThrow());
+    return Number(row.n);
+  }
+
+  async list(query?: JobListQuery): Promise<JobRecord[]> {
+    if (query?.status !== undefined && query.status.length === 0) return [];
+    const rows = await this.#run(() => this.queries.list(query).execute());
+    return rows.map(rowToJob);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.#run(() => this.queries.delete(id).executeTakeFirst());
+    return result.numDeletedRows > 0n;
+  }
+
+  /** Close the connection (SQLite) or end the pool (PostgreSQL). Safe to call more than once. */
+  close(): Promise<void> {
+    this.#closed ??= this.db.destroy();
+    return this.#closed;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Every statement the job store runs, as kysely query objects (not yet executed). The store executes them; the
+ * query-plan tests compile the same objects and run `EXPLAIN` on them, so what is tested is exactly what runs.
+ * Values are always bound parameters; the only SQL text not produced by the builder is the constant index
+ * predicate from `schema.ts`.
+ *
+ * Which index serves which query (asserted by `test/store/query-plans.test.ts` on both databases):
+ * - `get`, `transition`, `update`, `delete`: the primary key.
+ * - `listActive`, `nextAccepted`, `count` of active statuses (and `list` filtered to active statuses): the partial
+ *   index `jobs_active_idx`, which only holds accepted/running rows, so their cost follows the number of active
+ *   jobs (hundreds), not the table size (millions, mostly finished jobs).
+ * - `list`: `jobs_created_idx` (created_at, id) walked backwards, keyset-paginated with a row-value comparison;
+ *   with a process filter `jobs_process_idx`.
+ * - `count` over terminal statuses has no index of its own and scans; it is only used for reports.
+ */
+import type { JobListQuery, JobPatch, JobStatus, NewJob } from "@roost/core";
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from "kysely";
+import type { DialectProfile } from "./profile.js";
+import { newJobRow, patchColumns } from "./rows.js";
+import { ACTIVE_INDEX_STATUSES, activeJobsPredicate, type Database } from "./schema.js";
+
+/** `list` page size when the query gives none. */
+export const LIST_DEFAULT_LIMIT = 100;
+/** Largest `list` page. */
+export const LIST_MAX_LIMIT = 1000;
+
+type JobsEb = ExpressionBuilder<Database, "jobs">;
+
+/** `status IN (…)`, or an always-false condition for an empty list (`IN ()` is not valid SQL). */
+function statusIn(eb: JobsEb, statuses: readonly JobStatus[]): Expression<SqlBool> {
+  return statuses.length === 0 ? sql<SqlBool>`1 = 0` : eb("status", "in", statuses);
+}
+
+/** True when every status is covered by the partial index, so the query may AND in its predicate. */
+function onlyActive(statuses: readonly JobStatus[]): boolean {
+  return statuses.length > 0 && statuses.every((s) => ACTIVE_INDEX_STATUSES.includes(s));
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new RangeError(`limit must be a positive integer, got ${limit}`);
+}
+
+/**
+ * The store's statements over one kysely instance. Each function returns a query builder; call `.execute()` (or
+ * `.compile()` to inspect the SQL).
+ * @internal
+ */
+export function jobQueries(db: Kysely<Database>, profile: DialectProfile) {
+  return Object.freeze({
+    /** Insert jobs (one multi-row statement). */
+    insert(jobs: readonly NewJob[], now: number) {
+      return db.insertInto("jobs").values(jobs.map((j) => newJobRow(j, now)));
+    },
+
+    /** One job by primary key. */
+    get(id: string) {
+      return db.selectFrom("jobs").selectAll().where("id", "=", id);
+    },
+
+    /** Compare-and-set: move to `to` only while the status is one of `from`; returns the new row. */
+    transition(id: string, from: readonly JobStatus[], to: JobStatus, patch: JobPatch, now: number) {
+      return db
+        .updateTable("jobs")
+        .set({ ...patchColumns(patch, profile), status: to, updated_at: now })
+        .set((eb) => ({ version: eb("version", "+", 1) }))
+        .where("id", "=", id)
+        .where((eb) => statusIn(eb, from))
+        .returningAll();
+    },
+
+    /** Change non-status fields while the status is one of `whileIn`. */
+    update(id: string, whileIn: readonly JobStatus[], patch: JobPatch, now: number) {
+      return db
+        .updateTable("jobs")
+        .set({ ...patchColumns(patch, profile), updated_at: now })
+        .set((eb) => ({ version: eb("version", "+", 1) }))
+        .where("id", "=", id)
+        .where((eb) => statusIn(eb, whileIn));
+    },
+
+    /** Active jobs, oldest first, optionally of one backend. */
+    listActive(backend?: string) {
+      let q = db.selectFrom("jobs").selectAll().where(activeJobsPredicate());
+      if (backend !== undefined) q = q.where("backend", "=", backend);
+      return q.orderBy("created_at").orderBy("id");
+    },
+
+    /** The dispatch queue of a backend: oldest accepted jobs first. */
+    nextAccepted(backend: string, limit: number) {
+      checkLimit(limit);
+      return db
+        .selectFrom("jobs")
+        .selectAll()
+        .where(activeJobsPredicate())
+        .where("backend", "=", backend)
+        .where("status", "=", "accepted")
+        .orderBy("created_at")
+        .orderBy("id")
+        .limit(limit);
+    },
+
+    /** `select count(*) as n` over `statuses` (and a backend). */
+    count(statuses: readonly JobStatus[], backend?: string) {
+      let q = db
+        .selectFrom("jobs")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where((eb) => statusIn(eb, statuses));
+      if (onlyActive(statuses)) q = q.where(activeJobsPredicate());
+      if (backend !== undefined) q = q.where("backend", "=", backend);
+      return q;
+    },
+
+    /** A page of jobs, newest first. */
+    list(query: JobListQuery = {}) {
+      const limit = query.limit ?? LIST_DEFAULT_LIMIT;
+      checkLimit(limit);
+      let q = db.selectFrom("jobs").selectAll();
+      if (query.status !== undefined) {
+        const statuses = query.status;
+        q = q.where((eb) => statusIn(eb, statuses));
+        if (onlyActive(statuses)) q = q.where(activeJobsPredicate());
+      }
+      if (query.processId !== undefined) q = q.where("process_id", "=", query.processId);
+      const before = query.before;
+      if (before !== undefined) {
+        if (!Number.isSafeInteger(before.createdAt)) {
+          throw new RangeError(`before.createdAt must be epoch milliseconds, got ${before.createdAt}`);
+        }
+        q = q.where((eb) => eb(eb.refTuple("created_at", "id"), "<", eb.tuple(before.createdAt, before.id)));
+      }
+      return q.orderBy("created_at", "desc").orderBy("id", "desc").limit(Math.min(limit, LIST_MAX_LIMIT));
+    },
+
+    /** Delete one job row. */
+    delete(id: string) {
+      return db.deleteFrom("jobs").where("id", "=", id);
+    },
+  });
+}
+
+/** The statements of one store. */
+export type JobQueries = ReturnType<typeof jobQueries>;

@@ -1,0 +1,65 @@
+/**
+ * Start a real Roost server for a test: a temporary data directory, SQLite (or a given database URL), the local
+ * worker pool, listening on a random loopback port. `close()` stops it and removes the directory.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { loadConfig } from "../../packages/server/src/config/load.js";
+import { type RunningServer, startServer } from "../../packages/server/src/main.js";
+
+/** A server under test. */
+export interface TestServer {
+  readonly server: RunningServer;
+  /** Base URL, e.g. `http://127.0.0.1:40123`. */
+  readonly base: string;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+/** Start a server; `settings` are dotted config keys (`jobs.workers`) applied as flags. */
+export async function startTestServer(
+  settings: Record<string, unknown> = {},
+  opts: { configFile?: string } = {},
+): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), "roost-test-"));
+  // Port 0 binds a free port; the public URL must then be fixed after listening, so pick a port first.
+  const port = await freePort();
+  const config = loadConfig({
+    ...(opts.configFile !== undefined ? { file: opts.configFile } : {}),
+    env: {},
+    flags: {
+      "server.port": port,
+      "server.data_dir": dataDir,
+      "server.log_level": "silent",
+      "jobs.workers": 2,
+      ...settings,
+    },
+  });
+  const server = await startServer(config, {
+    logger: pino({ level: process.env.ROOST_TEST_LOG ?? "silent" }),
+  });
+  return {
+    server,
+    base: config.server.public_url,
+    dataDir,
+    async close() {
+      await server.close(0);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
+    });
+  });
+}
