@@ -32,7 +32,7 @@ describe("WPS 1.0.0 KVP decoding", () => {
     const ex = r.execute;
     expect(ex.inputs.map((i) => i.id)).toEqual(["string", "float", "float", "text"]);
     expect(ex.inputs[0]?.value).toMatchObject({ kind: "text", value: "a;b@c" });
-    const attrs = (ex.inputs[3]!.value as { attributes: Map<string, string> }).attributes;
+    const attrs = (ex.inputs[3]!.value as { attributes: ReadonlyMap<string, string> }).attributes;
     expect(attrs.get("xlink:href")).toBe("http://example.org/a.txt?x=1");
     expect(ex.outputs).toEqual([
       { id: "output", asReference: true, mimeType: "application/json" },
