@@ -404,10 +404,16 @@ describe("WPS 1.0.0 ExecuteResponse decoding", () => {
     const r = wps1.decodeExecuteResponse(LINEAGE);
     expect(r.inputs).toEqual([
       { id: "test", value: { kind: "literal", value: "CF-1.6", dataType: "string" } },
-      { id: "dataset", value: { kind: "reference", href: "https://example.org/air.nc", mimeType: "application/x-netcdf" } },
+      {
+        id: "dataset",
+        value: { kind: "reference", href: "https://example.org/air.nc", mimeType: "application/x-netcdf" },
+      },
     ]);
     expect(r.outputDefinitions).toEqual([{ id: "output", asReference: true, mimeType: "text/plain" }]);
-    expect(r.outputs[0]!.value).toMatchObject({ kind: "reference", href: "http://localhost:8090/wpsoutputs/hummingbird/731f/report.html" });
+    expect(r.outputs[0]!.value).toMatchObject({
+      kind: "reference",
+      href: "http://localhost:8090/wpsoutputs/hummingbird/731f/report.html",
+    });
   });
 });
 
@@ -421,7 +427,10 @@ describe("WPS 1.0.0 Capabilities and exception decoding", () => {
     ]);
     expect(c.languages).toEqual(["en-US", "fr-CA"]);
     expect(Object.keys(c.operations)).toEqual(["GetCapabilities", "Dismiss"]);
-    expect(c.operations.GetCapabilities).toEqual({ get: "http://localhost:5000/wps", post: "http://localhost:5000/wps" });
+    expect(c.operations.GetCapabilities).toEqual({
+      get: "http://localhost:5000/wps",
+      post: "http://localhost:5000/wps",
+    });
   });
 
   it("reads exception reports of any OWS version, several texts joined", () => {
@@ -440,8 +449,10 @@ describe("WPS 1.0.0 Capabilities and exception decoding", () => {
     expect(wps1.decodeResponse(CAPABILITIES).kind).toBe("capabilities");
     expect(wps1.decodeResponse(PYWPS_DESCRIBE).kind).toBe("descriptions");
     expect(wps1.decodeResponse(PYWPS_ACCEPTED).kind).toBe("execute");
-    expect(() => wps1.decodeResponse("<html><body>502 Bad Gateway</body></html>")).toThrow(wps1.Wps1DecodeError);
-    expect(() => wps1.decodeResponse("{\"not\": \"xml\"}")).toThrow(/not XML/);
+    expect(() => wps1.decodeResponse("<html><body>502 Bad Gateway</body></html>")).toThrow(
+      wps1.Wps1DecodeError,
+    );
+    expect(() => wps1.decodeResponse('{"not": "xml"}')).toThrow(/not XML/);
     expect(() => wps1.decodeResponse('<!DOCTYPE x [<!ENTITY a "b">]><x/>')).toThrow(/DOCTYPE/);
     expect(() => wps1.decodeExecuteResponse(CAPABILITIES)).toThrow(/expected a wps:ExecuteResponse/);
     expect(() =>
@@ -462,7 +473,11 @@ describe("round trip with Roost's encoders", () => {
     abstract: "Spaces, dots & dashes.",
     version: "1.0",
     inputs: {
-      "input 1": Input.integer({ title: "Input 1", default: 100, ranges: [{ minimum: 0, maximum: 1000, spacing: 5 }] }),
+      "input 1": Input.integer({
+        title: "Input 1",
+        default: 100,
+        ranges: [{ minimum: 0, maximum: 1000, spacing: 5 }],
+      }),
       "input-2": Input.complex({ title: "JSON", formats: [Formats.JSON, Formats.TEXT], maximumMegabytes: 2 }),
       choice: Input.string({ title: "Choice", allowed: ["a", "b"], minOccurs: 0, maxOccurs: 2 }),
       when: Input.dateTime({ title: "When", minOccurs: 0 }),
@@ -496,7 +511,11 @@ describe("round trip with Roost's encoders", () => {
     expect(d!.inputs[0]).toMatchObject({
       literalType: "integer",
       default: "100",
-      allowedValues: { kind: "values", values: [], ranges: [{ minimum: 0, maximum: 1000, spacing: 5, closure: "closed" }] },
+      allowedValues: {
+        kind: "values",
+        values: [],
+        ranges: [{ minimum: 0, maximum: 1000, spacing: 5, closure: "closed" }],
+      },
     });
     expect(d!.inputs[1]).toMatchObject({
       maximumMegabytes: 2,
@@ -523,7 +542,14 @@ describe("round trip with Roost's encoders", () => {
       languages: ["en-US", "fr-CA"],
     };
     const c = wps1.decodeCapabilities(wps1.encodeCapabilities(svc, "http://h/wps", [p], "en-US"));
-    expect(c.processes).toEqual([{ identifier: "non.py-id", title: "Odd identifiers", abstract: "Spaces, dots & dashes.", version: "1.0" }]);
+    expect(c.processes).toEqual([
+      {
+        identifier: "non.py-id",
+        title: "Odd identifiers",
+        abstract: "Spaces, dots & dashes.",
+        version: "1.0",
+      },
+    ]);
     expect(c.languages).toEqual(["en-US", "fr-CA"]);
     expect(Object.keys(c.operations)).toEqual(["GetCapabilities", "DescribeProcess", "Execute"]);
   });
@@ -538,7 +564,9 @@ describe("round trip with Roost's encoders", () => {
       statusLocation: "http://h/outputs/j1.xml",
     };
     const enc = (v: Parameters<typeof wps1.encodeExecuteResponse>[0]) =>
-      wps1.decodeExecuteResponse(wps1.encodeExecuteResponse(v, "http://h/wps?service=WPS&request=GetCapabilities"));
+      wps1.decodeExecuteResponse(
+        wps1.encodeExecuteResponse(v, "http://h/wps?service=WPS&request=GetCapabilities"),
+      );
     expect(enc({ ...base, status: { kind: "accepted", message: "queued" } }).status).toEqual({
       kind: "accepted",
       message: "queued",
@@ -561,18 +589,31 @@ describe("round trip with Roost's encoders", () => {
       ...base,
       status: { kind: "succeeded", message: "ok" },
       outputs: [
-        { definition: p.outputMap.get("output.1")!, value: { kind: "literal", value: "101", dataType: "float", uom: "m" } },
+        {
+          definition: p.outputMap.get("output.1")!,
+          value: { kind: "literal", value: "101", dataType: "float", uom: "m" },
+        },
         {
           definition: p.outputMap.get("output 2")!,
           value: { kind: "inline", mimeType: "application/json", data: '{"a":"<&>"}', xml: false },
         },
-        { definition: p.outputMap.get("box")!, value: { kind: "bbox", value: { crs: "EPSG:4326", dimensions: 2, lowerCorner: [1, 2], upperCorner: [3, 4] } } },
+        {
+          definition: p.outputMap.get("box")!,
+          value: {
+            kind: "bbox",
+            value: { crs: "EPSG:4326", dimensions: 2, lowerCorner: [1, 2], upperCorner: [3, 4] },
+          },
+        },
       ],
     });
     expect(done.statusLocation).toBe("http://h/outputs/j1.xml");
     expect(done.serviceInstance).toBe("http://h/wps?service=WPS&request=GetCapabilities");
     expect(done.outputs).toEqual([
-      { identifier: "output.1", title: "Out 1", value: { kind: "literal", value: "101", dataType: "float", uom: "m" } },
+      {
+        identifier: "output.1",
+        title: "Out 1",
+        value: { kind: "literal", value: "101", dataType: "float", uom: "m" },
+      },
       {
         identifier: "output 2",
         title: "Out 2",

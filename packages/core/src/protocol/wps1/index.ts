@@ -2,5 +2,5 @@
 export * from "./constants.js";
 export * from "./encode.js";
 export * from "./kvp.js";
-export * from "./xml-request.js";
 export * from "./responses.js";
+export * from "./xml-request.js";

@@ -16,7 +16,14 @@
  *
  * Every message of {@link Wps1DecodeError} is safe to show: it names elements, never document content.
  */
-import type { AllowedValues, Format, LiteralType, MetadataLink, OutputRequest, ValueRange } from "../../io/types.js";
+import type {
+  AllowedValues,
+  Format,
+  LiteralType,
+  MetadataLink,
+  OutputRequest,
+  ValueRange,
+} from "../../io/types.js";
 import type { RawInput, RawValue } from "../../io/validate.js";
 import { attr, parseXml, serializeElement, textOf, type XmlElement, XmlSyntaxError } from "../xml/parse.js";
 import { NS } from "./constants.js";
@@ -239,7 +246,8 @@ function optional<K extends string>(key: K, v: string | undefined): { [P in K]?:
 
 function described(el: XmlElement, what: string): Wps1Described {
   const identifier = text(ows(el, "Identifier"));
-  if (identifier === undefined || identifier === "") throw new Wps1DecodeError(`${what} has no ows:Identifier`);
+  if (identifier === undefined || identifier === "")
+    throw new Wps1DecodeError(`${what} has no ows:Identifier`);
   const metadata: MetadataLink[] = [];
   for (const m of kids(el, OWS_URIS, "Metadata")) {
     const title = attr(m, "title", NS.xlink) ?? "";
@@ -505,7 +513,8 @@ function exceptionsOf(report: XmlElement): Wps1Exception[] {
   for (const e of report.children) {
     if (typeof e === "string" || e.local !== "Exception") continue;
     const texts: string[] = [];
-    for (const t of e.children) if (typeof t !== "string" && t.local === "ExceptionText") texts.push(textOf(t).trim());
+    for (const t of e.children)
+      if (typeof t !== "string" && t.local === "ExceptionText") texts.push(textOf(t).trim());
     const locator = attr(e, "locator");
     out.push({
       code: attr(e, "exceptionCode") ?? "NoApplicableCode",
@@ -593,7 +602,12 @@ function complexOf(cx: XmlElement): Extract<Wps1OutputValue, { kind: "complex" }
   };
 }
 
-function referenceOf(ref: XmlElement): { href: string; mimeType?: string; encoding?: string; schema?: string } {
+function referenceOf(ref: XmlElement): {
+  href: string;
+  mimeType?: string;
+  encoding?: string;
+  schema?: string;
+} {
   const href = attr(ref, "href") ?? attr(ref, "href", NS.xlink);
   if (href === undefined || href === "") throw new Wps1DecodeError("a wps:Reference has no href");
   return {
@@ -699,7 +713,8 @@ function expectRoot(el: XmlElement, local: string): void {
 /** Decode an `ows:ExceptionReport` (any OWS version). */
 export function decodeExceptionReport(doc: string | XmlElement): Wps1Exception[] {
   const el = root(doc);
-  if (el.local !== "ExceptionReport") throw new Wps1DecodeError(`expected an ExceptionReport, got '${el.local}'`);
+  if (el.local !== "ExceptionReport")
+    throw new Wps1DecodeError(`expected an ExceptionReport, got '${el.local}'`);
   return exceptionsOf(el);
 }
 

@@ -1,0 +1,162 @@
+/**
+ * The options every client command shares (where the server is, how to authenticate, TLS, language, cache), declared
+ * once and used twice: as commander options on the fixed commands, and by the hand-written parser of `roost run`
+ * (whose per-process options commander cannot express).
+ */
+import { readFileSync } from "node:fs";
+import { type Command, Option } from "commander";
+import { DescriptionCache } from "../cache.js";
+import { WpsClient } from "../client.js";
+import { type ClientEnvironment, DEFAULT_SERVICE_URL } from "../env.js";
+import { JobHistory } from "../history.js";
+import { UsageError } from "./exit.js";
+
+/** Values of the shared options. */
+export interface CommonOptions {
+  url?: string;
+  token?: string;
+  header?: string[];
+  insecure?: boolean;
+  caFile?: string;
+  cert?: string;
+  language?: string;
+  refresh?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** One shared option: name (without `--`), value placeholder (none for flags), help text. */
+export interface OptionSpec {
+  readonly name: string;
+  readonly key: keyof CommonOptions;
+  readonly short?: string;
+  readonly value?: string;
+  readonly repeat?: boolean;
+  readonly help: string;
+}
+
+/** The shared options. */
+export const COMMON_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: "url",
+    key: "url",
+    short: "u",
+    value: "url",
+    help: `WPS service URL (env WPS_SERVICE; default ${DEFAULT_SERVICE_URL})`,
+  },
+  {
+    name: "token",
+    key: "token",
+    short: "t",
+    value: "token",
+    help: "send Authorization: Bearer <token> (env WPS_TOKEN)",
+  },
+  {
+    name: "header",
+    key: "header",
+    short: "H",
+    value: "name:value",
+    repeat: true,
+    help: "extra HTTP header for the service (repeatable)",
+  },
+  {
+    name: "insecure",
+    key: "insecure",
+    short: "k",
+    help: "do not verify TLS certificates (env WPS_SSL_VERIFY=false)",
+  },
+  {
+    name: "ca-file",
+    key: "caFile",
+    value: "pem",
+    help: "trust these CA certificates (env WPS_SSL_VERIFY=<path>)",
+  },
+  { name: "cert", key: "cert", value: "pem", help: "client certificate and key (one PEM file)" },
+  {
+    name: "language",
+    key: "language",
+    short: "l",
+    value: "tag",
+    help: "language of titles and messages, e.g. fr-CA",
+  },
+  { name: "refresh", key: "refresh", help: "ignore cached process descriptions" },
+  { name: "json", key: "json", help: "print one JSON document on stdout" },
+  { name: "quiet", key: "quiet", short: "q", help: "no progress output" },
+];
+
+/** Add the shared options to a commander command. */
+export function addCommonOptions(cmd: Command): Command {
+  for (const o of COMMON_OPTIONS) {
+    const flags = `${o.short !== undefined ? `-${o.short}, ` : ""}--${o.name}${o.value !== undefined ? ` <${o.value}>` : ""}`;
+    const opt = new Option(flags, o.help);
+    if (o.repeat) opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
+    cmd.addOption(opt);
+  }
+  return cmd;
+}
+
+/** Parse `Name: value` (or `Name=value`) into a header pair. */
+export function parseHeader(h: string): [string, string] {
+  const m = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*[:=]\s*(.*)$/.exec(h);
+  if (!m) throw new UsageError(`--header '${h}' must look like 'Name: value'`);
+  const value = m[2] ?? "";
+  if (/[\r\n]/.test(value)) throw new UsageError(`--header '${m[1]}' must not contain line breaks`);
+  return [m[1] ?? "", value];
+}
+
+/** What a command needs to talk to the service. */
+export interface Session {
+  readonly client: WpsClient;
+  readonly cache: DescriptionCache;
+  readonly history: JobHistory;
+  readonly serviceUrl: string;
+}
+
+/** The service URL the options and environment point at. */
+export function serviceUrlOf(o: CommonOptions, env: ClientEnvironment): string {
+  const url = o.url ?? env.serviceUrl ?? DEFAULT_SERVICE_URL;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`'${url}' is not a valid URL (set --url or WPS_SERVICE)`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    throw new UsageError(`the service URL must start with http:// or https:// (got '${url}')`);
+  return url;
+}
+
+function readPem(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`cannot read the ${what} '${path}': ${(e as { code?: string }).code ?? String(e)}`);
+  }
+}
+
+/** Build the client (no I/O yet) from the options and the environment. */
+export function openSession(
+  o: CommonOptions,
+  env: ClientEnvironment,
+  serviceUrl = serviceUrlOf(o, env),
+): Session {
+  const headers: Record<string, string> = {};
+  for (const h of o.header ?? []) {
+    const [k, v] = parseHeader(h);
+    headers[k] = v;
+  }
+  const token = o.token ?? env.token;
+  const caFile = o.caFile ?? env.caFile;
+  const cache = new DescriptionCache(env.cacheDir);
+  const client = new WpsClient(serviceUrl, {
+    ...(token !== undefined && token !== "" ? { token } : {}),
+    headers,
+    tlsVerify: o.insecure === true ? false : env.tlsVerify,
+    ...(caFile !== undefined ? { ca: readPem(caFile, "CA file") } : {}),
+    ...(o.cert !== undefined ? { cert: readPem(o.cert, "certificate") } : {}),
+    ...(o.language !== undefined ? { language: o.language } : {}),
+    cache,
+    refresh: o.refresh === true,
+  });
+  return { client, cache, history: new JobHistory(env.stateDir), serviceUrl: client.url };
+}
