@@ -114,7 +114,13 @@ export function coerceLiteral(type: LiteralType, v: LiteralValue): ParseResult {
  * decimal point (`11.0`, as Python/PyWPS write them), so clients comparing Emu's outputs as text see the same.
  */
 export function formatLiteral(v: LiteralValue, type?: LiteralType): string {
-  if (typeof v === "number" && Number.isInteger(v) && (type === "float" || type === "double") && Math.abs(v) < 1e21) return v.toFixed(1);
+  if (
+    typeof v === "number" &&
+    Number.isInteger(v) &&
+    (type === "float" || type === "double") &&
+    Math.abs(v) < 1e21
+  )
+    return v.toFixed(1);
   return String(v);
 }
 

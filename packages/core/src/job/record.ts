@@ -76,8 +76,23 @@ export interface NewJob {
   readonly mode: "sync" | "async";
   readonly backend: string;
   readonly createdAt: number;
+  /** Set for jobs inserted as running (sync executions). */
+  readonly startedAt?: number;
   readonly request: JobRequestInfo;
   readonly message?: string;
+}
+
+/**
+ * A job recorded only once it has ended: synchronous executions, whose client waits on the connection, are kept in
+ * memory while they run and written afterwards (batched), so no store write sits on the request path.
+ */
+export interface FinishedJob extends Omit<NewJob, "status" | "startedAt"> {
+  readonly status: "succeeded" | "failed" | "dismissed";
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly progress: number | null;
+  readonly outputs: JobOutputs | null;
+  readonly error: JobErrorInfo | null;
 }
 
 /** Fields a transition or update may change. */

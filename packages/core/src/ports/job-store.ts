@@ -3,7 +3,7 @@
  * migrations; every store test runs on both. The server is the only writer: workers on compute nodes never touch
  * the database.
  */
-import type { JobPatch, JobRecord, NewJob } from "../job/record.js";
+import type { FinishedJob, JobPatch, JobRecord, NewJob } from "../job/record.js";
 import type { JobStatus } from "../job/status.js";
 
 /** Filter and page of {@link JobStore.list}. */
@@ -22,6 +22,8 @@ export interface JobStore {
   readonly kind: string;
   /** Insert a new job; resolves once the row is committed. */
   insert(job: NewJob): Promise<void>;
+  /** Record jobs that have already ended (synchronous executions), all in one transaction. */
+  insertFinished(jobs: readonly FinishedJob[]): Promise<void>;
   /** One job by id, or undefined. */
   get(id: string): Promise<JobRecord | undefined>;
   /**

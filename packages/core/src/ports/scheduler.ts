@@ -39,6 +39,13 @@ export interface Observation {
   readonly reason?: string;
   readonly exitCode?: number;
   readonly signal?: number;
+  /**
+   * The backend's name of the job, when it reports one: the monitor checks it against {@link attemptName}, because
+   * Slurm job ids restart after the controller loses its state and a reused id must not be taken for the attempt.
+   */
+  readonly name?: string;
+  /** Where it runs or ran (Slurm node list), for messages. */
+  readonly node?: string;
 }
 
 /** Events a push-capable backend reports. */

@@ -254,7 +254,13 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
       const job = m ? await service.job(m[1]!) : undefined;
       if (!job || job.mode !== "async")
         throw new RoostError("NoSuchJob", "No such status document", { locator: "jobId" });
-      const view = await service.view(job, { statusLocation: true });
+      // status=false: "the Status element shall not be updated until the process either completes successfully
+      // or fails" (XSD annotation of `status`), so a running job still reads as accepted.
+      const shown: JobRecord =
+        job.status === "running" && !job.request.statusUpdates
+          ? { ...job, status: "accepted", message: "Process accepted", progress: null, updatedAt: job.createdAt }
+          : job;
+      const view = await service.view(shown, { statusLocation: true });
       reply.header("Cache-Control", isTerminal(job.status) ? "private, max-age=60" : "no-store");
       return reply.type(XML_TYPE).send(wps1.encodeExecuteResponse(view, serviceInstance));
     } catch (e) {

@@ -5,6 +5,7 @@
  * cannot both win, on either database, without explicit transactions or locks.
  */
 import {
+  type FinishedJob,
   type JobListQuery,
   type JobPatch,
   type JobRecord,
@@ -71,6 +72,11 @@ export class KyselyJobStore implements JobStore {
 
   async insert(job: NewJob): Promise<void> {
     await this.#run(() => this.queries.insert([job], Date.now()).execute());
+  }
+
+  async insertFinished(jobs: readonly FinishedJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.#run(() => this.queries.insertFinished(jobs).execute());
   }
 
   async get(id: string): Promise<JobRecord | undefined> {

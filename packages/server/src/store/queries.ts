@@ -13,10 +13,10 @@
  *   with a process filter `jobs_process_idx`.
  * - `count` over terminal statuses has no index of its own and scans; it is only used for reports.
  */
-import type { JobListQuery, JobPatch, JobStatus, NewJob } from "@roost/core";
+import type { FinishedJob, JobListQuery, JobPatch, JobStatus, NewJob } from "@roost/core";
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from "kysely";
 import type { DialectProfile } from "./profile.js";
-import { newJobRow, patchColumns } from "./rows.js";
+import { finishedJobRow, newJobRow, patchColumns } from "./rows.js";
 import { ACTIVE_INDEX_STATUSES, activeJobsPredicate, type Database } from "./schema.js";
 
 /** `list` page size when the query gives none. */
@@ -51,6 +51,11 @@ export function jobQueries(db: Kysely<Database>, profile: DialectProfile) {
     /** Insert jobs (one multi-row statement). */
     insert(jobs: readonly NewJob[], now: number) {
       return db.insertInto("jobs").values(jobs.map((j) => newJobRow(j, now)));
+    },
+
+    /** Insert jobs that have already ended (one multi-row statement). */
+    insertFinished(jobs: readonly FinishedJob[]) {
+      return db.insertInto("jobs").values(jobs.map((j) => finishedJobRow(j)));
     },
 
     /** One job by primary key. */

@@ -3,7 +3,15 @@
  * through the dialect profile. Patch values are checked here so that both databases refuse the same bad input the
  * same way (SQLite would silently store 42.5 in an INTEGER column, PostgreSQL would reject it with its own message).
  */
-import type { JobErrorInfo, JobOutputs, JobPatch, JobRecord, JobRequestInfo, NewJob } from "@roost/core";
+import type {
+  FinishedJob,
+  JobErrorInfo,
+  JobOutputs,
+  JobPatch,
+  JobRecord,
+  JobRequestInfo,
+  NewJob,
+} from "@roost/core";
 import type { Insertable, Selectable, Updateable } from "kysely";
 import type { DialectProfile } from "./profile.js";
 import type { JobsTable } from "./schema.js";
@@ -24,6 +32,7 @@ function checkTime(name: string, v: number | null | undefined): void {
 /** The row inserted for a new job; `now` becomes `updated_at`. */
 export function newJobRow(job: NewJob, now: number): Insertable<JobsTable> {
   checkTime("createdAt", job.createdAt);
+  checkTime("startedAt", job.startedAt);
   return {
     id: job.id,
     process_id: job.processId,
@@ -33,13 +42,27 @@ export function newJobRow(job: NewJob, now: number): Insertable<JobsTable> {
     progress: null,
     message: job.message ?? null,
     created_at: job.createdAt,
-    started_at: null,
+    started_at: job.startedAt ?? null,
     finished_at: null,
     updated_at: now,
     scheduler_ref: null,
     request: JSON.stringify(job.request),
     outputs: null,
     error: null,
+  };
+}
+
+/** The row of a job recorded after it ended; `updated_at` is its end. */
+export function finishedJobRow(job: FinishedJob): Insertable<JobsTable> {
+  checkTime("finishedAt", job.finishedAt);
+  if (job.progress !== null) checkInteger("progress", job.progress, 0, 100);
+  return {
+    ...newJobRow({ ...job, status: "running" }, job.finishedAt),
+    status: job.status,
+    progress: job.progress,
+    finished_at: job.finishedAt,
+    outputs: job.outputs === null ? null : JSON.stringify(job.outputs),
+    error: job.error === null ? null : JSON.stringify(job.error),
   };
 }
 

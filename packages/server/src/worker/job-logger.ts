@@ -2,7 +2,8 @@
  * The handler's log: JSON lines appended to `worker.log` in the attempt directory, opened lazily so a process that
  * never logs costs no file operation.
  */
-import { appendFileSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import type { ProcessLogger } from "@roost/core";
 
 function line(level: string, msg: string, args: unknown[]): string {
@@ -22,10 +23,18 @@ function line(level: string, msg: string, args: unknown[]): string {
 /** A logger writing to `file` (created on first use); `mirror` also receives every line (e.g. the server log). */
 export function fileLogger(file: string, mirror?: (level: string, msg: string) => void): ProcessLogger {
   const write = (level: string, msg: string, args: unknown[]) => {
+    const text = line(level, String(msg), args);
     try {
-      appendFileSync(file, line(level, String(msg), args));
+      appendFileSync(file, text);
     } catch {
-      // A full or missing disk must not turn a log call into a handler failure.
+      // The attempt directory is created lazily (on first use of workdir/outputDir): create it, inside an
+      // existing job directory only (sync jobs without one keep their disk-free fast path), and retry once.
+      try {
+        mkdirSync(dirname(file));
+        appendFileSync(file, text);
+      } catch {
+        // A full or missing disk must not turn a log call into a handler failure.
+      }
     }
     mirror?.(level, String(msg));
   };

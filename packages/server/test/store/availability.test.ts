@@ -12,7 +12,12 @@ import { isRoostError, RoostError } from "@roost/core";
 import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { isUnavailable, mapStoreError, UNAVAILABLE_MESSAGE } from "../../src/store/errors.js";
+import {
+  breaksConnection,
+  isUnavailable,
+  mapStoreError,
+  UNAVAILABLE_MESSAGE,
+} from "../../src/store/errors.js";
 import { type openKyselyStore, openStore } from "../../src/store/index.js";
 import { adminQuery, postgresEnabled } from "./pg.js";
 import { newJob, STORES, useTestDb } from "./stores.js";
@@ -114,6 +119,27 @@ describe("mapStoreError", () => {
     const log = memoryLogger();
     expect(mapStoreError(e, log)).toBe(e);
     expect(log.entries).toEqual([]);
+  });
+
+  it("tells connection failures (discard the pooled connection) from a busy server (keep it)", () => {
+    const withCode = (code: string) => Object.assign(new Error("x"), { code });
+    for (const e of [
+      withCode("57P01"),
+      withCode("08006"),
+      withCode("ECONNRESET"),
+      new Error("Query read timeout"),
+    ]) {
+      expect(breaksConnection(e)).toBe(true);
+    }
+    for (const e of [
+      withCode("57014"),
+      withCode("53300"),
+      withCode("23505"),
+      withCode("SQLITE_BUSY"),
+      new TypeError("x"),
+    ]) {
+      expect(breaksConnection(e)).toBe(false);
+    }
   });
 
   it("does not loop on a cyclic cause chain", () => {

@@ -69,6 +69,45 @@ describe.each(STORES)("JobStore on $name", (backend) => {
     expect(store.kind).toBe(backend.kind);
   });
 
+  it("records finished jobs in one batch (synchronous executions) with their outcome", async () => {
+    const store = await db().open();
+    const base = newJob({ mode: "sync", status: "running" });
+    const ok = {
+      ...base,
+      id: "00000000-0000-4000-8000-00000000000a",
+      status: "succeeded" as const,
+      startedAt: base.createdAt,
+      finishedAt: base.createdAt + 7,
+      progress: 100,
+      outputs: { output: { kind: "literal" as const, value: "Hello", uom: "unity" } },
+      error: null,
+      message: "Process succeeded",
+    };
+    const bad = {
+      ...ok,
+      id: "00000000-0000-4000-8000-00000000000b",
+      status: "failed" as const,
+      progress: null,
+      outputs: null,
+      error: { code: "ProcessFailed", message: "Process error: no" },
+    };
+    await store.insertFinished([ok, bad]);
+    expect(await store.get(ok.id)).toMatchObject({
+      status: "succeeded",
+      mode: "sync",
+      startedAt: ok.startedAt,
+      finishedAt: ok.finishedAt,
+      updatedAt: ok.finishedAt,
+      progress: 100,
+      outputs: ok.outputs,
+      error: null,
+    });
+    expect(await store.get(bad.id)).toMatchObject({ status: "failed", outputs: null, error: bad.error });
+    // Terminal: the lifecycle has nowhere to go from here.
+    expect(await store.transition(ok.id, ["running"], "failed")).toBeUndefined();
+    await store.insertFinished([]);
+  });
+
   describe("insert and get", () => {
     it("round-trips every field: JSON documents, nulls, booleans, epoch ms beyond 32 bits", async () => {
       const store = await db().open();
@@ -149,6 +188,17 @@ describe.each(STORES)("JobStore on $name", (backend) => {
       });
       expect(Object.keys(got!.outputs!)).toEqual(Object.keys(outputs));
       expect(typeof got!.createdAt).toBe("number");
+    });
+
+    it("records startedAt for a job inserted as running (sync execution)", async () => {
+      const store = await db().open();
+      const job = newJob({ status: "running", mode: "sync", startedAt: 1_700_000_123_456 });
+      await store.insert(job);
+      expect(await store.get(job.id)).toMatchObject({ status: "running", startedAt: 1_700_000_123_456 });
+      const queued = newJob();
+      await store.insert(queued);
+      expect((await store.get(queued.id))?.startedAt).toBeNull();
+      await expect(store.insert(newJob({ startedAt: -1 }))).rejects.toThrow(RangeError);
     });
 
     it("stores the error document of a failed job and clears nullable fields", async () => {

@@ -150,7 +150,9 @@ export function decodeXml(root: XmlElement): Wps1Request {
   const language = attr(root, "language") || undefined;
   const lang = language !== undefined ? { language } : {};
   if (op === "GetCapabilities") {
-    const av = element(root, NS.ows, "AcceptVersions");
+    // wpsGetCapabilities_request.xsd declares AcceptVersions in the WPS namespace (what the ETS sends); the OWS
+    // Common spelling is accepted too.
+    const av = element(root, NS.wps, "AcceptVersions") ?? element(root, NS.ows, "AcceptVersions");
     const versions = av ? elements(av, NS.ows, "Version").map((v) => textOf(v).trim()) : undefined;
     return { operation: op, ...(versions !== undefined ? { acceptVersions: versions } : {}), ...lang };
   }

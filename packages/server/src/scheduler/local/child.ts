@@ -3,8 +3,11 @@
  * parent asks, reporting progress and the result over IPC. A handler that throws, hangs or kills this process
  * cannot take the server down: the parent supervises and replaces it.
  */
-import type { JobSpec, WorkerResult } from "@roost/core";
+import { join } from "node:path";
+import type { JobSpec, ProcessLogger, WorkerResult } from "@roost/core";
 import { loadRegistry, type ProcessRegistry } from "../../registry/registry.js";
+import { attemptDir } from "../../storage/job-dirs.js";
+import { fileLogger } from "../../worker/job-logger.js";
 import { type AbortReason, runJob } from "../../worker/run-job.js";
 
 /** Messages from the parent. */
@@ -35,6 +38,19 @@ export type ChildMessage =
 
 let registry: ProcessRegistry | undefined;
 let current: { jobId: string; controller: AbortController } | undefined;
+/** The running job's worker.log: what a handler prints is part of its job's log, not only of the server log. */
+let printed: ProcessLogger | undefined;
+
+for (const stream of ["stdout", "stderr"] as const) {
+  const s = process[stream];
+  const write = s.write.bind(s) as (...a: unknown[]) => boolean;
+  s.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (printed) {
+      for (const l of String(chunk).split("\n")) if (l.trim() !== "") printed.info(l.slice(0, 2000), { stream });
+    }
+    return write(chunk, ...rest);
+  }) as typeof s.write;
+}
 
 function send(m: ChildMessage): void {
   process.send?.(m);
@@ -74,6 +90,7 @@ process.on("message", (m: ParentMessage) => {
   }
   const controller = new AbortController();
   current = { jobId, controller };
+  printed = fileLogger(join(attemptDir(jobDir, attempt), "worker.log"));
   void runJob({
     spec,
     jobDir,
@@ -90,6 +107,7 @@ process.on("message", (m: ParentMessage) => {
       }),
   }).then((result) => {
     current = undefined;
+    printed = undefined;
     send({ t: "result", result });
   });
 });

@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, type SqliteDatabase, SqliteDialect } from "kysely";
 import type { DialectProfile, OpenedDatabase } from "../profile.js";
 import type { Database } from "../schema.js";
 
@@ -74,6 +74,33 @@ export function createSqliteDatabase(options: SqliteOptions): OpenedDatabase {
     handle.close();
     throw e;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(handle) }) });
   return { db, profile: sqliteProfile, withMigrationDb: (fn) => fn(db) };
+}
+
+/** Most distinct statements kept prepared; the store issues a few dozen shapes, so this never evicts in practice. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * kysely's SQLite driver prepares every query anew; preparing costs about as much as running a small write
+ * (~20–40 µs here), and the store repeats the same few statement shapes. This wrapper keeps prepared statements
+ * by SQL text (better-sqlite3 statements are reusable; the store never iterates one while running another).
+ */
+function cachingDatabase(handle: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = handle.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+        cache.set(sql, stmt);
+      }
+      return stmt as unknown as ReturnType<SqliteDatabase["prepare"]>;
+    },
+    close() {
+      cache.clear();
+      handle.close();
+    },
+  };
 }
