@@ -3,6 +3,8 @@
  * configuration, and one error shape per route family (OWS ExceptionReport under /wps and /outputs, JSON problems
  * elsewhere).
  */
+
+import { RoostError, wps1 } from "@roost/core";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "../config/load.js";
@@ -30,6 +32,24 @@ export async function buildApp(o: {
     trustProxy: trusted.length > 0 ? [...trusted] : false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 500 },
+    // Requests Node rejects before routing (headers or URL over 16 KiB, malformed HTTP) still get an OWS
+    // ExceptionReport, not Node's empty reply or a JSON body a WPS client cannot read.
+    clientErrorHandler(err: NodeJS.ErrnoException, socket) {
+      if (err.code === "ECONNRESET" || !socket.writable) return;
+      const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+      const status = tooLarge ? 431 : 400;
+      const body = wps1.encodeExceptionReport([
+        {
+          code: "NoApplicableCode",
+          text: tooLarge
+            ? "The request line or headers are too large; send long requests as XML with POST"
+            : "Malformed HTTP request",
+        },
+      ]);
+      socket.end(
+        `HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\nConnection: close\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    },
   });
 
   // WPS POST bodies are XML whatever Content-Type the client sends (OWSLib sends text/xml, the ETS application/xml).
@@ -62,7 +82,10 @@ export async function buildApp(o: {
 
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith("/wps")) {
-      return sendWps1Exception(reply, Object.assign(new Error("not found"), { statusCode: 404 }));
+      return sendWps1Exception(
+        reply,
+        new RoostError("NotFound", `No WPS resource at ${req.url.slice(0, 100)}; the endpoint is /wps`),
+      );
     }
     return reply
       .code(404)
