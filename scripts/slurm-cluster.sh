@@ -5,8 +5,10 @@
 #   scripts/slurm-cluster.sh down                        stop every daemon
 #   scripts/slurm-cluster.sh status                      controller and nodes
 #   scripts/slurm-cluster.sh restart-controller          restart slurmctld (state is kept)
+#   scripts/slurm-cluster.sh stop-controller             stop slurmctld (an outage; jobs keep running)
+#   scripts/slurm-cluster.sh start-controller            start slurmctld again and wait until it answers
 #   scripts/slurm-cluster.sh kill-node NAME              kill one node's slurmd (its jobs keep running)
-#   scripts/slurm-cluster.sh start-node NAME             start one node's slurmd again
+#   scripts/slurm-cluster.sh start-node NAME             start one node's slurmd again, wait until it is usable
 #
 # Every node is a `slurmd -N <name>` on this machine with its own port (17001, 17002, …). Nodes declare C CPUs
 # each (default 8, over-committing the real cores) so functional tests can run many small jobs at once.
@@ -196,6 +198,15 @@ case "$cmd" in
   status)
     if scontrol ping 2>/dev/null | grep -q 'is UP'; then sinfo -N -o '%N %t %c %m'; else echo "slurmctld is not running"; exit 1; fi
     ;;
+  stop-controller)
+    need_root
+    pkill -f '^/usr/sbin/slurmctld' 2>/dev/null || pkill -x slurmctld || true
+    for _ in $(seq 1 50); do ctld_running || break; sleep 0.1; done
+    ;;
+  start-controller)
+    need_root
+    start_ctld
+    ;;
   restart-controller)
     need_root
     pkill -f '^/usr/sbin/slurmctld' 2>/dev/null || pkill -x slurmctld || true
@@ -211,9 +222,18 @@ case "$cmd" in
     need_root
     [ -n "${1:-}" ] || die "start-node NAME"
     start_node "$1"
+    # ReturnToService=2 brings a node that was DOWN back by itself once slurmd registers; resume it otherwise.
+    for _ in $(seq 1 100); do
+      case "$(sinfo -h -N -n "$1" -o '%t' 2>/dev/null | head -1)" in
+        idle|mix|alloc|comp) exit 0 ;;
+        down*|drain*|drng*|fail*) scontrol update nodename="$1" state=resume >/dev/null 2>&1 || true ;;
+      esac
+      sleep 0.2
+    done
+    die "node $1 did not become usable; see $LOGDIR/slurmd-$1.log"
     ;;
   *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

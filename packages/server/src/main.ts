@@ -11,6 +11,7 @@ import { assertValidPolicy, type ReferencePolicy } from "./fetch/index.js";
 import { buildApp } from "./http/app.js";
 import { loadRegistry } from "./registry/registry.js";
 import { LocalScheduler } from "./scheduler/local/local-scheduler.js";
+import { slurmSchedulerFromConfig } from "./scheduler/slurm/from-config.js";
 import { ExecutionService } from "./service/execution-service.js";
 import { JobDirs } from "./storage/job-dirs.js";
 import { openStore } from "./store/index.js";
@@ -75,8 +76,13 @@ export async function startServer(
     }),
   );
   if (backendsUsed.has("slurm")) {
-    await store.close();
-    throw new ConfigError("the slurm backend is not available in this build");
+    try {
+      const ids = registry.list().map((p) => p.identifier);
+      schedulers.set("slurm", slurmSchedulerFromConfig(config, ids, logger));
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
   }
   const service = new ExecutionService({ config, registry, store, dirs, schedulers, logger, policy });
   try {

@@ -3,8 +3,24 @@
  * The `roost` command: `roost serve` runs the server; `roost worker run` runs one job on a compute node; the
  * client commands (processes, describe, run, status, jobs) talk to any WPS server.
  */
-import { registerClientCommands } from "@roost/client/cli";
-import { Command, Option } from "commander";
+import { resolve as resolvePath } from "node:path";
+
+// `roost worker run <job-dir> --attempt <n>` starts once per Slurm job: it skips commander (~20 ms of CPU to load
+// on the 2-vCPU test machine, a tenth of the worker's whole start-up) and every other module it does not use.
+// Anything else (`--help`, other spellings) goes through commander below.
+const workerArgv = process.argv.slice(2);
+if (
+  workerArgv.length === 5 &&
+  workerArgv[0] === "worker" &&
+  workerArgv[1] === "run" &&
+  workerArgv[3] === "--attempt" &&
+  /^\d+$/.test(workerArgv[4]!)
+) {
+  const { runWorker } = await import("../worker/cli.js");
+  process.exit(await runWorker(resolvePath(workerArgv[2]!), Number(workerArgv[4])));
+}
+
+const { Command, Option } = await import("commander");
 // The server's modules (fastify, kysely, the store drivers) are imported only by the commands that need them:
 // loading them costs ~0.6 s, which every client command (`roost run hello …`) would otherwise pay.
 
@@ -15,7 +31,12 @@ program
   .showHelpAfterError()
   // Usage errors (unknown command or option) exit 2, like the client commands.
   .exitOverride((err) => {
-    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") process.exit(0);
+    if (
+      err.code === "commander.helpDisplayed" ||
+      err.code === "commander.version" ||
+      err.code === "commander.help"
+    )
+      process.exit(0);
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
@@ -92,7 +113,25 @@ program
     process.on("SIGINT", () => stop("SIGINT"));
   });
 
-registerClientCommands(program);
+program
+  .command("worker")
+  .description("run jobs on a compute node (what Slurm batch scripts call)")
+  .command("run")
+  .description("run one attempt of a job: reads <job-dir>/job.json, writes into <job-dir>/a<attempt>/")
+  .argument("<job-dir>", "the job's directory on the shared filesystem")
+  .requiredOption("--attempt <n>", "attempt number (fencing token)")
+  .action(async (jobDir: string, o: { attempt: string }) => {
+    const { runWorker } = await import("../worker/cli.js");
+    process.exit(await runWorker(resolvePath(jobDir), Number(o.attempt)));
+  });
+
+// `roost worker run` starts once per Slurm job: it must not load the client (or anything else) it does not use.
+if (process.argv[2] !== "worker") {
+  const { registerClientCommands } = await import("@roost/client/cli");
+  registerClientCommands(program);
+  const { registerAdminCommands } = await import("../scheduler/slurm/admin.js");
+  registerAdminCommands(program);
+}
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`roost: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -157,8 +157,12 @@ export const SlurmSection = Type.Object(
     worker_command: Type.Array(Type.String(), { default: [] }),
     defaults: Type.Optional(SlurmOptions),
     processes: Type.Record(Type.String(), SlurmOptions, { default: {} }),
-    /** Seconds between status polls of active Slurm jobs (first poll sooner). */
+    /** Longest interval between two status polls of a job, seconds (old jobs back off to it). */
     poll_interval: Type.Number({ exclusiveMinimum: 0, default: 2 }),
+    /** Poll interval of young jobs (just submitted or just changed), seconds; one squeue per tick for all jobs. */
+    min_poll_interval: Type.Number({ exclusiveMinimum: 0, default: 0.1 }),
+    /** Extra environment of the worker on compute nodes (visible in `scontrol show job`: no secrets). */
+    env: Type.Record(Type.String(), Type.String(), { default: {} }),
     /** Seconds to keep retrying sbatch while slurmctld is unreachable before failing the job. */
     submit_deadline: Type.Number({ exclusiveMinimum: 0, default: 3600 }),
     /** Seconds to wait for a worker's files after Slurm forgot a job before declaring it lost. */

@@ -33,18 +33,17 @@ export async function outputsPlugin(
     const { jobId } = req.params;
     const rel = req.params["*"];
     const path = await service.outputFile(jobId, rel);
-    if (!path) {
-      return reply
-        .code(404)
-        .type("application/problem+json")
-        .send({
-          type: "https://roost.dev/errors/not-found",
-          title: "Not found",
-          status: 404,
-          detail: "No such output",
-        });
+    // Outputs are published (one rename) just before the job's status says succeeded: serve them only from then on,
+    // never to a client whose status document still says running.
+    const job = path ? await service.job(jobId) : undefined;
+    if (!path || job?.status !== "succeeded") {
+      return reply.code(404).type("application/problem+json").send({
+        type: "https://roost.dev/errors/not-found",
+        title: "Not found",
+        status: 404,
+        detail: "No such output",
+      });
     }
-    const job = await service.job(jobId);
     const recorded = Object.values(job?.outputs ?? {}).find((x) => x.kind === "file" && x.file === rel);
     const ext = /\.[A-Za-z0-9]+$/.exec(rel)?.[0]?.toLowerCase() ?? "";
     const type =

@@ -258,7 +258,13 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
       // or fails" (XSD annotation of `status`), so a running job still reads as accepted.
       const shown: JobRecord =
         job.status === "running" && !job.request.statusUpdates
-          ? { ...job, status: "accepted", message: "Process accepted", progress: null, updatedAt: job.createdAt }
+          ? {
+              ...job,
+              status: "accepted",
+              message: "Process accepted",
+              progress: null,
+              updatedAt: job.createdAt,
+            }
           : job;
       const view = await service.view(shown, { statusLocation: true });
       reply.header("Cache-Control", isTerminal(job.status) ? "private, max-age=60" : "no-store");

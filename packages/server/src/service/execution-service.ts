@@ -40,6 +40,7 @@ import { writeFileAtomic } from "../storage/atomic.js";
 import { attemptDir, type JobDirs } from "../storage/job-dirs.js";
 import { checkReferences, materializeInputs, needsInputFiles } from "./inputs.js";
 import { supportedLanguages } from "./languages.js";
+import { JobMonitor } from "./monitor.js";
 import { jobView } from "./views.js";
 
 /** Collaborators of the service (built by the composition root). */
@@ -109,6 +110,17 @@ export class ExecutionService {
   /** Finished sync jobs waiting to be written (see #record). */
   readonly #journal: FinishedJob[] = [];
   #journalTimer: NodeJS.Timeout | undefined;
+  /**
+   * Finished sync jobs until their batch is written: a client that follows an output href from the response at once
+   * must get the recorded media type, not a guess from the file extension.
+   */
+  readonly #unrecorded = new Map<string, JobRecord>();
+  /** The last pending append to each job's job.log (appends are chained to keep the lines in order). */
+  readonly #logWrites = new Map<string, Promise<void>>();
+  /** Async local Executes past the queue check but not yet handed to the pool (each holds a queue slot). */
+  #admitting = 0;
+  /** Job monitors of the poll-based backends (Slurm), by backend name. */
+  readonly #monitors = new Map<string, JobMonitor>();
   #started = false;
 
   constructor(o: ServiceOptions) {
@@ -147,12 +159,32 @@ export class ExecutionService {
       finished: (r) => this.#enqueue(r.jobId, () => this.#onFinished(r)),
     };
     for (const s of this.#o.schedulers.values()) await s.start(listener);
+    for (const s of this.#o.schedulers.values()) {
+      if (s.kind === "local") continue;
+      // Poll-based backends report nothing by themselves: a monitor polls them and reconciles their jobs.
+      const c = this.#o.config.slurm;
+      const monitor = new JobMonitor({
+        scheduler: s,
+        store: this.#o.store,
+        dirs: this.#o.dirs,
+        events: listener,
+        logger: this.#log,
+        minPollMs: c.min_poll_interval * 1000,
+        maxPollMs: Math.max(c.poll_interval, c.min_poll_interval) * 1000,
+        lostGraceMs: c.lost_grace * 1000,
+        submitDeadlineMs: c.submit_deadline * 1000,
+        backendLabel: s.kind === "slurm" ? "Slurm" : s.kind,
+      });
+      this.#monitors.set(s.kind, monitor);
+      await monitor.start();
+    }
     await this.#recover();
     this.#started = true;
   }
 
   /** Stop: running local jobs get `graceMs` to finish; pending progress is flushed. */
   async stop(graceMs = 0): Promise<void> {
+    for (const m of this.#monitors.values()) await m.stop();
     for (const s of this.#o.schedulers.values()) {
       await (s as Scheduler & { close(graceMs?: number): Promise<void> }).close(graceMs);
     }
@@ -177,8 +209,15 @@ export class ExecutionService {
 
   #jobLog(jobId: string, event: string, fields: Record<string, unknown> = {}): void {
     const line = `${JSON.stringify({ time: new Date().toISOString(), event, ...fields })}\n`;
-    appendFile(this.#o.dirs.log(jobId), line).catch(() => {
-      // Sync jobs without inputs have no directory: nothing to log into, by design.
+    // One append at a time per job: concurrent appends may land out of order (seen: "started" before "accepted").
+    const next = (this.#logWrites.get(jobId) ?? Promise.resolve())
+      .then(() => appendFile(this.#o.dirs.log(jobId), line))
+      .catch(() => {
+        // Sync jobs without inputs have no directory: nothing to log into, by design.
+      });
+    this.#logWrites.set(jobId, next);
+    void next.then(() => {
+      if (this.#logWrites.get(jobId) === next) this.#logWrites.delete(jobId);
     });
   }
 
@@ -242,6 +281,7 @@ export class ExecutionService {
       throw new RoostError("ServiceUnavailable", `The '${backend}' scheduler is not configured`);
     const local = this.#o.schedulers.get("local") as Scheduler & {
       queued(): { sync: number; async: number };
+      busy(): number;
     };
     const q = local.queued();
     if (mode === "sync" && q.sync >= cfg.jobs.max_sync_waiting) {
@@ -249,14 +289,26 @@ export class ExecutionService {
         retryAfter: 2,
       });
     }
-    if (mode === "async" && backend === "local" && q.async >= cfg.jobs.max_queued) {
+    // Capacity = free workers + max_queued. Requests between this check and the hand-over to the pool (several
+    // awaits later) hold a slot, so a burst cannot all pass the check before any of them is queued.
+    const admit = mode === "async" && backend === "local";
+    if (admit && local.busy() + q.async + this.#admitting >= cfg.jobs.workers + cfg.jobs.max_queued) {
       throw new RoostError(
         "ServerBusy",
         `The job queue is full (${cfg.jobs.max_queued} jobs waiting); try again later`,
         { retryAfter: 10 },
       );
     }
-    await checkReferences(p, values, this.#o.policy);
+    let slot = admit;
+    if (slot) this.#admitting++;
+    const release = () => {
+      if (slot) this.#admitting--;
+      slot = false;
+    };
+    await checkReferences(p, values, this.#o.policy).catch((e: unknown) => {
+      release();
+      throw e;
+    });
 
     const jobId = newJobId();
     const jobDir = this.#o.dirs.job(jobId);
@@ -312,11 +364,32 @@ export class ExecutionService {
         request,
       });
       this.#jobLog(jobId, "accepted", { process: p.identifier, backend });
-      // The async answer is the job as committed (ProcessAccepted), read before a free worker can start it.
-      const accepted = await this.#o.store.get(jobId);
+      // The async answer is the job as committed (ProcessAccepted), not as it may be a moment later when a free
+      // worker has started it; built from the inserted values (a read-back cost up to 1 ms of the answer).
+      const accepted: JobRecord = {
+        id: jobId,
+        processId: p.identifier,
+        status: "accepted",
+        mode,
+        backend,
+        progress: null,
+        message: "Process accepted",
+        createdAt: now,
+        startedAt: null,
+        finishedAt: null,
+        updatedAt: now,
+        attempt: 0,
+        schedulerRef: null,
+        dismissRequested: false,
+        request,
+        outputs: null,
+        error: null,
+      };
       await this.#submit(scheduler, jobId, 1, p, jobDir, spec, mode);
-      return { job: accepted!, process: p };
+      release();
+      return { job: accepted, process: p };
     } catch (e) {
+      release();
       if (needDir && (mode === "sync" || !(await this.#o.store.get(jobId).catch(() => undefined)))) {
         await rm(jobDir, { recursive: true, force: true }).catch(() => {});
       }
@@ -347,8 +420,10 @@ export class ExecutionService {
       await s.submit(req);
       return;
     }
-    // Remote backends may take a while (retries while the controller is down): hand over in the background,
-    // the job stays accepted meanwhile.
+    // Remote backends may take a while (retries while the controller is down): the monitor hands the job over in
+    // the background (the job stays accepted meanwhile), records the reference and follows the job.
+    const monitor = this.#monitors.get(s.kind);
+    if (monitor) return monitor.submit(req);
     s.submit(req).then(
       ({ ref }) =>
         this.#enqueue(jobId, async () => {
@@ -432,6 +507,7 @@ export class ExecutionService {
     const entry = this.#local.get(jobId);
     if (!entry?.base) throw new Error(`not a running sync job: ${jobId}`);
     this.#local.delete(jobId);
+    this.#dropProgress(jobId);
     const now = Date.now();
     const status: FinishedJob["status"] =
       r.ok && !entry.dismiss
@@ -474,6 +550,7 @@ export class ExecutionService {
       schedulerRef: null,
       dismissRequested: entry.dismiss,
     };
+    this.#unrecorded.set(jobId, job);
     settle?.(job);
     return job;
   }
@@ -499,6 +576,7 @@ export class ExecutionService {
       // The clients already have their results; only the history of these executions is lost.
       this.#log.error({ err: e, jobs: batch.length }, "recording finished synchronous jobs failed");
     }
+    for (const j of batch) this.#unrecorded.delete(j.id);
   }
 
   async #onStarted(jobId: string, attempt: number): Promise<void> {
@@ -520,7 +598,8 @@ export class ExecutionService {
       e.p = p;
     }
     const entry = this.#pendingProgress.get(p.jobId)!;
-    if (entry.timer) return;
+    // A sync job is not in the store while it runs: its progress lives in memory only.
+    if (entry.timer || this.#local.get(p.jobId)?.base) return;
     const wait = Math.max(0, entry.lastWrite + PROGRESS_WRITE_INTERVAL_MS - Date.now());
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
@@ -584,6 +663,8 @@ export class ExecutionService {
       if (local.attempt !== r.attempt) return settle(await store.get(r.jobId));
       dismissRequested = local.dismiss;
     } else {
+      // A sync job that timed out was answered already; this is its worker's late report.
+      if (this.#syncTimedOut.delete(r.jobId)) return;
       job = await store.get(r.jobId);
       if (!job || isTerminal(job.status) || job.attempt !== r.attempt) {
         // Late or stale report (fencing by attempt): the job already has its outcome.
@@ -655,7 +736,7 @@ export class ExecutionService {
   /** A job by id; malformed ids are simply unknown (they never reach SQL or the filesystem). */
   async job(id: string): Promise<JobRecord | undefined> {
     if (!isJobId(id)) return undefined;
-    return this.#o.store.get(id);
+    return this.#unrecorded.get(id) ?? this.#o.store.get(id);
   }
 
   /** Render a job for the WPS 1.0.0 encoder (lineage read from the job directory when it was asked for). */
@@ -706,6 +787,12 @@ export class ExecutionService {
     if (local) local.dismiss = true;
     await this.#o.store.update(id, ACTIVE, { dismissRequested: true });
     this.#jobLog(id, "dismiss-requested");
+    const monitor = this.#monitors.get(job.backend);
+    if (monitor) {
+      // scancel (or no submission at all); the monitor confirms by polling and the job becomes dismissed.
+      await monitor.dismiss(job);
+      return (await this.#o.store.get(id))!;
+    }
     const s = this.#o.schedulers.get(job.backend);
     // A queued local job has attempt 0 in the store; the pool knows it by the attempt it was handed.
     const ref = job.backend === "local" ? localRef(id, local?.attempt ?? job.attempt) : job.schedulerRef;

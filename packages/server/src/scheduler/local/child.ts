@@ -46,7 +46,8 @@ for (const stream of ["stdout", "stderr"] as const) {
   const write = s.write.bind(s) as (...a: unknown[]) => boolean;
   s.write = ((chunk: unknown, ...rest: unknown[]) => {
     if (printed) {
-      for (const l of String(chunk).split("\n")) if (l.trim() !== "") printed.info(l.slice(0, 2000), { stream });
+      const text = chunk instanceof Uint8Array ? Buffer.from(chunk).toString("utf8") : String(chunk);
+      for (const l of text.split("\n")) if (l.trim() !== "") printed.info(l.slice(0, 2000), { stream });
     }
     return write(chunk, ...rest);
   }) as typeof s.write;
