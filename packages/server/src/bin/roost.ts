@@ -64,7 +64,6 @@ program
   )
   .action(async (o: Record<string, string | undefined>) => {
     const { ConfigError, loadConfig } = await import("../config/load.js");
-    const { startServer } = await import("../main.js");
     let config: ReturnType<typeof loadConfig>;
     try {
       config = loadConfig({
@@ -86,6 +85,8 @@ program
       }
       throw e;
     }
+    // Imported only once the configuration is valid: a config error is reported at once, not after loading the server.
+    const { startServer } = await import("../main.js");
     let server: Awaited<ReturnType<typeof startServer>>;
     try {
       server = await startServer(config);
