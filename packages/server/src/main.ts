@@ -42,7 +42,7 @@ export function referencePolicy(config: Config): ReferencePolicy {
 /** Start Roost with a resolved configuration. */
 export async function startServer(
   config: Config,
-  opts: { readonly logger?: Logger } = {},
+  opts: { readonly logger?: Logger; readonly env?: Readonly<Record<string, string | undefined>> } = {},
 ): Promise<RunningServer> {
   const logger = opts.logger ?? pino({ level: config.server.log_level, base: { service: "roost" } });
   mkdirSync(config.server.data_dir, { recursive: true });
@@ -78,7 +78,8 @@ export async function startServer(
   if (backendsUsed.has("slurm")) {
     try {
       const ids = registry.list().map((p) => p.identifier);
-      schedulers.set("slurm", slurmSchedulerFromConfig(config, ids, logger));
+      // The composition root hands the server's environment (PATH, SLURM_CONF) to sbatch; nothing below reads it.
+      schedulers.set("slurm", slurmSchedulerFromConfig(config, ids, logger, opts.env ?? process.env));
     } catch (e) {
       await store.close();
       throw e;

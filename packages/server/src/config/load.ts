@@ -133,8 +133,9 @@ function fromEnvString(section: string, key: string, raw: string, name: string):
 }
 
 function set(target: Json, section: string, key: string, value: unknown): void {
-  const s = (target[section] ??= {}) as Json;
+  const s = (target[section] as Json | undefined) ?? {};
   s[key] = value;
+  target[section] = s;
 }
 
 function resolvePath(p: string, base: string): string {

@@ -137,12 +137,11 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
       case "DescribeProcess":
         return reply.type(XML_TYPE).send(describe(r.identifiers, language));
       case "Execute":
-        return execute(req, reply, r.execute, language);
+        return execute(reply, r.execute, language);
     }
   };
 
   const execute = async (
-    req: FastifyRequest,
     reply: FastifyReply,
     ex: wps1.Wps1Request & { operation: "Execute" } extends { execute: infer E } ? E : never,
     language: string,
@@ -252,7 +251,7 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
     const m = /^([0-9a-f-]{36})\.xml$/.exec(req.params.file);
     try {
       const job = m ? await service.job(m[1]!) : undefined;
-      if (!job || job.mode !== "async")
+      if (job?.mode !== "async")
         throw new RoostError("NoSuchJob", "No such status document", { locator: "jobId" });
       // status=false: "the Status element shall not be updated until the process either completes successfully
       // or fails" (XSD annotation of `status`), so a running job still reads as accepted.

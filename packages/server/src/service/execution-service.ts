@@ -673,7 +673,6 @@ export class ExecutionService {
       }
       dismissRequested = job.dismissRequested;
     }
-    const jobDir = this.#o.dirs.job(r.jobId);
     const now = Date.now();
     if (r.ok && !dismissRequested) {
       const published = this.#o.dirs.outputs(r.jobId);

@@ -26,7 +26,12 @@ describe("loadConfig", () => {
 
   it("applies precedence flags > env > file > defaults", () => {
     const f = tomlFile(`[server]\nport = 6000\nhost = "0.0.0.0"\ndata_dir = "data"\n[jobs]\nworkers = 3\n`);
-    const c = loadConfig({ file: f, env: { ROOST_SERVER_PORT: "7000", ROOST_JOBS_WORKERS: "5" }, flags: { "server.port": "8000" }, cwd: "/elsewhere" });
+    const c = loadConfig({
+      file: f,
+      env: { ROOST_SERVER_PORT: "7000", ROOST_JOBS_WORKERS: "5" },
+      flags: { "server.port": "8000" },
+      cwd: "/elsewhere",
+    });
     expect(c.server.port).toBe(8000);
     expect(c.jobs.workers).toBe(5);
     expect(c.server.host).toBe("0.0.0.0");
@@ -57,7 +62,9 @@ describe("loadConfig", () => {
   it("refuses unknown keys, bad types and bad values with precise messages", () => {
     expect(() => loadConfig({ env: { ROOST_SERVR_PORT: "1" } })).toThrow(/ROOST_SERVR_PORT: unknown setting/);
     expect(() => loadConfig({ env: { ROOST_SERVER_PORTT: "1" } })).toThrow(/unknown setting server.portt/);
-    expect(() => loadConfig({ env: { ROOST_SERVER_PORT: "abc" } })).toThrow(/ROOST_SERVER_PORT: 'abc' is not a number/);
+    expect(() => loadConfig({ env: { ROOST_SERVER_PORT: "abc" } })).toThrow(
+      /ROOST_SERVER_PORT: 'abc' is not a number/,
+    );
     expect(() => loadConfig({ env: { ROOST_SERVER_PORT: "70000" } })).toThrow(/server.port/);
     expect(() => loadConfig({ file: tomlFile(`[server]\nprot = 1\n`) })).toThrow(/unknown setting\(s\) prot/);
     expect(() => loadConfig({ file: tomlFile(`[sever]\n`) })).toThrow(/unknown section \[sever\]/);
