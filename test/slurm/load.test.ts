@@ -79,7 +79,9 @@ describe.runIf(run)("100 concurrent Slurm jobs", () => {
       .split("\n")
       .filter((l) => l.includes(" -j "));
     const biggest = Math.max(...polls.map((l) => (/ -j (\S+)/.exec(l)?.[1] ?? "").split(",").length));
-    expect(biggest).toBeGreaterThanOrEqual(50);
+    // A per-job poller would never exceed 1; how many of the 100 are due in the same tick depends on how fast
+    // the jobs start and end (37–58 seen), so the bound only proves batching.
+    expect(biggest).toBeGreaterThanOrEqual(20);
     // At most one poll per 100 ms tick (plus slack for the final ticks).
     expect(polls.length).toBeLessThan(elapsed / 100 + 20);
     console.log(`100 jobs in ${elapsed} ms; ${polls.length} squeue polls, largest batch ${biggest} ids`);
