@@ -146,3 +146,66 @@ describe("WPS 1.0.0 XML decoding", () => {
     ).toMatchObject({ code: "MissingParameter" });
   });
 });
+
+describe("WPS 1.0.0 Execute request round trip", () => {
+  it("decodes what encodeExecuteRequest writes (the client's request is the server's input)", () => {
+    const doc = wps1.encodeExecuteRequest({
+      processId: "non.py-id",
+      inputs: [
+        { id: "input 1", value: { kind: "literal", value: "5 < 6 & ]]>" } },
+        { id: "input-2", value: { kind: "complex", data: '{"a":"<b>"}', mimeType: "application/json" } },
+        {
+          id: "gml",
+          value: {
+            kind: "complex",
+            data: '<g:P xmlns:g="urn:g">1</g:P>',
+            xml: true,
+            mimeType: "application/gml+xml",
+          },
+        },
+        {
+          id: "ref",
+          value: {
+            kind: "reference",
+            href: "https://example.org/x?a=1&b=2",
+            method: "GET",
+            mimeType: "text/plain",
+          },
+        },
+        {
+          id: "box",
+          value: { kind: "bbox", crs: "EPSG:4326", dimensions: 2, lowerCorner: [1, 2], upperCorner: [3, 4] },
+        },
+      ],
+      outputs: [{ id: "output.1" }, { id: "output 2", asReference: true, mimeType: "application/json" }],
+      store: true,
+      status: true,
+      language: "fr-CA",
+    });
+    const r = wps1.decodeXml(parseXml(doc));
+    if (r.operation !== "Execute") throw new Error("wrong op");
+    const v = Object.fromEntries(r.execute.inputs.map((i) => [i.id, i.value]));
+    expect(v["input 1"]).toEqual({ kind: "literal", value: "5 < 6 & ]]>" });
+    expect(v["input-2"]).toMatchObject({
+      kind: "complex",
+      data: '{"a":"<b>"}',
+      mimeType: "application/json",
+    });
+    expect(parseXml((v.gml as { data: string }).data).local).toBe("P");
+    expect(v.ref).toMatchObject({ kind: "reference", href: "https://example.org/x?a=1&b=2", method: "GET" });
+    expect(v.box).toEqual({
+      kind: "bbox",
+      crs: "EPSG:4326",
+      dimensions: 2,
+      lowerCorner: [1, 2],
+      upperCorner: [3, 4],
+    });
+    expect(r.execute).toMatchObject({
+      processId: "non.py-id",
+      mode: "async",
+      statusUpdates: true,
+      language: "fr-CA",
+      outputs: [{ id: "output.1" }, { id: "output 2", asReference: true, mimeType: "application/json" }],
+    });
+  });
+});

@@ -41,6 +41,8 @@ export type RawValue =
       readonly mimeType?: string;
       readonly encoding?: string;
       readonly schema?: string;
+      /** `data` is XML markup to embed as is (encoders only; decoders never set it). */
+      readonly xml?: boolean;
     }
   | RawReference
   | {

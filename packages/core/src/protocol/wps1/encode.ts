@@ -334,7 +334,8 @@ function bboxData(
   w.close(name);
 }
 
-function lineageInput(w: XmlWriter, i: RawInput): void {
+/** One `wps:Input` (used by Execute requests and by the lineage echo of responses). */
+function encodeInput(w: XmlWriter, i: RawInput): void {
   w.open("wps:Input");
   w.leaf("ows:Identifier", undefined, i.id);
   const v = i.value;
@@ -378,7 +379,8 @@ function lineageInput(w: XmlWriter, i: RawInput): void {
           ["encoding", v.encoding],
           ["schema", v.schema],
         ])
-        .raw(cdata(v.data))
+        // Embedded XML stays XML; anything else goes in CDATA, which needs no escaping of `<` and `&`.
+        .raw(v.xml === true ? v.data : cdata(v.data))
         .close("wps:ComplexData")
         .close("wps:Data");
       break;
@@ -429,6 +431,64 @@ function outputData(w: XmlWriter, v: OutputValueView): void {
       w.close("wps:Data");
       return;
   }
+}
+
+/** What an Execute request document carries (a client-side view of {@link ExecuteRequest}). */
+export interface ExecuteRequestDocument {
+  readonly processId: string;
+  readonly inputs: readonly RawInput[];
+  /** Requested outputs; empty means all in their default form. */
+  readonly outputs: readonly OutputRequest[];
+  /** `storeExecuteResponse`: answer at once with a statusLocation. */
+  readonly store: boolean;
+  /** `status`: keep the stored document up to date while the job runs. */
+  readonly status: boolean;
+  readonly lineage?: boolean;
+  readonly language?: string;
+}
+
+/**
+ * A WPS 1.0.0 `wps:Execute` request (XML POST), encoded by the same input encoder as the lineage echo. XML rather
+ * than KVP because every value survives it: KVP needs `;`, `@` and `=` escaped inside values, and servers disagree
+ * on how many times to decode them.
+ */
+export function encodeExecuteRequest(r: ExecuteRequestDocument): string {
+  const w = new XmlWriter();
+  w.open("wps:Execute", [
+    ["xmlns:wps", NS.wps],
+    ["xmlns:ows", NS.ows],
+    ["xmlns:xlink", NS.xlink],
+    ["service", "WPS"],
+    ["version", WPS1_VERSION],
+    ["language", r.language],
+  ]);
+  w.leaf("ows:Identifier", undefined, r.processId);
+  if (r.inputs.length > 0) {
+    w.open("wps:DataInputs");
+    for (const i of r.inputs) encodeInput(w, i);
+    w.close("wps:DataInputs");
+  }
+  w.open("wps:ResponseForm");
+  w.open("wps:ResponseDocument", [
+    ["storeExecuteResponse", r.store],
+    ["status", r.status],
+    ["lineage", r.lineage ?? false],
+  ]);
+  for (const o of r.outputs) {
+    w.open("wps:Output", [
+      ["asReference", o.asReference],
+      ["mimeType", o.mimeType],
+      ["encoding", o.encoding],
+      ["schema", o.schema],
+      ["uom", o.uom],
+    ]);
+    w.leaf("ows:Identifier", undefined, o.id);
+    w.close("wps:Output");
+  }
+  w.close("wps:ResponseDocument");
+  w.close("wps:ResponseForm");
+  w.close("wps:Execute");
+  return w.toString();
 }
 
 /** XML Schema dateTime in UTC with a real `Z`, whole seconds plus milliseconds. */
@@ -490,7 +550,7 @@ export function encodeExecuteResponse(view: JobView, serviceInstance: string): s
   if (view.lineage) {
     if (view.lineage.inputs.length > 0) {
       w.open("wps:DataInputs");
-      for (const i of view.lineage.inputs) lineageInput(w, i);
+      for (const i of view.lineage.inputs) encodeInput(w, i);
       w.close("wps:DataInputs");
     }
     const outs: readonly OutputRequest[] =
