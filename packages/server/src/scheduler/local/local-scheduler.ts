@@ -48,6 +48,24 @@ interface Worker {
   cancelReason: "dismissed" | "timeout" | undefined;
 }
 
+/**
+ * A handler log line a worker printed because its job has no directory (sync jobs): the job logger's JSON line,
+ * unpacked so the server log shows its message and fields instead of a JSON string inside a JSON string.
+ */
+function handlerLogLine(
+  line: string,
+): { msg: string; level: string; fields: Record<string, unknown> } | undefined {
+  if (!line.startsWith("{")) return undefined;
+  try {
+    const { msg, level, time: _time, ...fields } = JSON.parse(line) as Record<string, unknown>;
+    return typeof msg === "string" && typeof level === "string"
+      ? { msg: msg.slice(0, 2000), level, fields }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reference of a local attempt. */
 export function localRef(jobId: string, attempt: number): string {
   return `local:${jobId}:${attempt}`;
@@ -112,8 +130,11 @@ export class LocalScheduler implements Scheduler {
     this.#workers.push(w);
     const forward = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) {
-        if (line.trim() !== "")
-          this.#o.logger.info({ worker: w.id, jobId: w.task?.req.jobId, stream }, line.slice(0, 2000));
+        if (line.trim() === "") continue;
+        const at = { worker: w.id, jobId: w.task?.req.jobId, stream };
+        const logged = handlerLogLine(line);
+        if (logged) this.#o.logger.info({ ...at, ...logged.fields, handlerLevel: logged.level }, logged.msg);
+        else this.#o.logger.info(at, line.slice(0, 2000));
       }
     };
     child.stdout?.on("data", forward("stdout"));
