@@ -65,15 +65,8 @@ export interface ExecuteOutcome {
 /** Minimum milliseconds between two progress writes of one job (the latest report always wins). */
 const PROGRESS_WRITE_INTERVAL_MS = 250;
 
-const failureCode: Record<WorkerFailure["kind"], string> = {
-  process: "ProcessFailed",
-  internal: "ProcessFailed",
-  cancelled: "ProcessFailed",
-  timeout: "ProcessFailed",
-  crashed: "ProcessFailed",
-  lost: "ProcessFailed",
-  scheduler: "ProcessFailed",
-};
+/** Catalogue code recorded for every failed job: the message carries the reason (process error, crash, limit…). */
+const FAILURE_CODE = "ProcessFailed";
 
 /** See the module comment. */
 export class ExecutionService {
@@ -94,8 +87,8 @@ export class ExecutionService {
   readonly #syncTimedOut = new Set<string>();
   /**
    * Jobs this process handed to the local pool, until they end. Their attempt, mode and dismiss flag are known here,
-   * so finishing them needs no store read: a sync request costs two store writes (insert, final transition) — the
-   * profile of sync `hello` showed each extra SQLite round trip at ~10 % of the request.
+   * so finishing them needs no store read (the profile of sync `hello` showed each SQLite round trip at ~10 % of the
+   * request); sync jobs are not in the store at all until they end (see #runSync).
    */
   readonly #local = new Map<
     string,
@@ -516,7 +509,7 @@ export class ExecutionService {
           ? "dismissed"
           : "failed";
     const error: JobErrorInfo | null =
-      !r.ok && status === "failed" ? { code: failureCode[r.failure.kind], message: r.failure.message } : null;
+      !r.ok && status === "failed" ? { code: FAILURE_CODE, message: r.failure.message } : null;
     const finished: FinishedJob = {
       ...entry.base,
       status,
@@ -721,7 +714,7 @@ export class ExecutionService {
   }
 
   async #fail(jobId: string, f: WorkerFailure): Promise<JobRecord | undefined> {
-    const error: JobErrorInfo = { code: failureCode[f.kind], message: f.message };
+    const error: JobErrorInfo = { code: FAILURE_CODE, message: f.message };
     const job = await this.#o.store.transition(jobId, ["accepted", "running"], "failed", {
       finishedAt: Date.now(),
       error,
