@@ -165,5 +165,9 @@ describe.skipIf(!available)("roost CLI against PyWPS", { timeout: 60_000 }, () =
     // The history knows the URL, so the bare id works for PyWPS too.
     const byId = await cli(["status", id!]);
     expect(byId.stdout).toBe("sleep_output: done sleeping\n");
+    // PyWPS offers no way to dismiss a job: a usage error (2) that says so, not a failed request.
+    const cancel = await cli(["jobs", "cancel", id!]);
+    expect(cancel.code).toBe(2);
+    expect(cancel.stderr).toContain("it cannot dismiss jobs");
   });
 });

@@ -138,6 +138,24 @@ describe.runIf(run).concurrent("Slurm backend on a real cluster", { timeout: 90_
     await waitFor(() => (attemptFile(s.dataDir, jobId, "signals") ?? "").includes("TERM"), 10_000);
   });
 
+  test("roost jobs cancel through the server's job resource dismisses a running Slurm job", async () => {
+    const { jobId, statusUrl } = await submit(s.base, "sl_steps", { steps: 60, ms: 1000 });
+    await waitStatus(statusUrl, 30_000, (x) => x.kind === "started");
+    const { stdout } = await exec(
+      process.execPath,
+      [CLI, "jobs", "cancel", jobId, "--url", `${s.base}/wps`],
+      {
+        env: { ...process.env, XDG_STATE_HOME: s.dataDir, XDG_CACHE_HOME: s.dataDir },
+      },
+    );
+    expect(stdout).toMatch(
+      new RegExp(`^${jobId}: (dismissed|dismissal requested; the job is still running)`),
+    );
+    await waitFor(async () => (await jobRow(s, jobId)).status === "dismissed", 20_000);
+    const ref = (await jobRow(s, jobId)).schedulerRef!;
+    expect(squeueField(ref, "%T")).toBe("CANCELLED");
+  });
+
   test("roost jobs cancel --config: the operator's command dismisses a running Slurm job", async () => {
     const { jobId, statusUrl } = await submit(s.base, "sl_steps", { steps: 60, ms: 1000 });
     await waitStatus(statusUrl, 30_000, (x) => x.kind === "started");

@@ -187,8 +187,36 @@ export class WpsClient {
 
   #setCapabilities(c: wps1.Wps1Capabilities): void {
     this.#caps = c;
-    // WPS 1.0.0 has no Dismiss and no job list. When Roost's WPS 2.0/OGC API front ends arrive, detection goes here.
-    this.#features = { ...this.#features, dismiss: false, jobList: false };
+    // WPS 1.0.0 has no Dismiss and no job list; Roost advertises its job resource (DELETE <jobs>/<id>) in
+    // ows:ExtendedCapabilities, other servers do not.
+    this.#features = { ...this.#features, dismiss: c.jobsUrl !== undefined, jobList: false };
+  }
+
+  /**
+   * Dismiss a job by id (Roost's job resource): resolves with the job's status afterwards (`dismissed`, or its end
+   * state when it had already ended). {@link NotSupportedError} on servers without it.
+   */
+  async dismiss(jobId: string, signal?: AbortSignal): Promise<string> {
+    const jobs = (await this.capabilities(signal)).jobsUrl;
+    if (jobs === undefined)
+      throw new NotSupportedError(
+        "this server speaks WPS 1.0.0 without a job resource: it cannot dismiss jobs",
+      );
+    const res = await this.transport.request("DELETE", `${jobs}/${encodeURIComponent(jobId)}`, {
+      accept: "application/json",
+      ...(signal ? { signal } : {}),
+    });
+    let doc: { status?: unknown; detail?: unknown } = {};
+    try {
+      doc = JSON.parse(res.body.toString("utf8")) as typeof doc;
+    } catch {
+      // reported below by status
+    }
+    if (res.status === 404) throw new ServerError(`no job '${jobId}' on this server`, { status: 404 });
+    if (res.status !== 200 || typeof doc.status !== "string") {
+      throw new ServerError(`dismissing job '${jobId}' failed (HTTP ${res.status})`, { status: res.status });
+    }
+    return doc.status;
   }
 
   /** The server's capabilities (GetCapabilities, or the cache). */
@@ -316,8 +344,9 @@ export class WpsClient {
     return {
       fetchDocument: (url, signal) => this.fetchDocument(url, signal),
       canDismiss: this.#features.dismiss,
-      dismiss: async () => {
-        throw new NotSupportedError("this server cannot dismiss jobs");
+      dismiss: async (job) => {
+        if (job.id === undefined) throw new NotSupportedError("a synchronous job cannot be dismissed");
+        await this.dismiss(job.id);
       },
     };
   }

@@ -344,7 +344,7 @@ export class Job extends EventEmitter<JobEvents> {
 
   /** Why {@link dismiss} cannot work here (meaningful when {@link canDismiss} is false). */
   get dismissUnsupportedReason(): string {
-    return "this server speaks WPS 1.0.0, which has no way to dismiss a job; the job keeps running on the server";
+    return "this server speaks WPS 1.0.0 and advertises no job resource, so it has no way to dismiss a job; the job keeps running on the server";
   }
 
   /** Ask the server to dismiss (cancel) the job; {@link NotSupportedError} when it cannot. */

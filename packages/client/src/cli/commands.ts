@@ -536,6 +536,43 @@ export async function jobsCommand(io: Io, o: JobsOptions): Promise<number> {
   }
 }
 
+/** The states `DELETE <jobs>/<id>` answers with, in the words the rest of the CLI uses. */
+const OGC_STATES: Readonly<Record<string, string>> = { successful: "succeeded" };
+
+/**
+ * `roost jobs cancel <job>`: dismiss a job through the server's job resource (Roost advertises one; plain WPS 1.0.0
+ * servers have none: exit 2). The service is the one the job was submitted to when the local history knows it.
+ */
+export async function cancelCommand(io: Io, ref: string, o: CommonOptions): Promise<number> {
+  try {
+    const isUrl = /^https?:\/\//i.test(ref);
+    // A status URL of Roost ends in /<job-id>.xml; the id is what the job resource knows.
+    const id = isUrl ? (new URL(ref).pathname.split("/").pop() ?? "").replace(/\.xml$/, "") : ref;
+    if (id === "") throw new UsageError(`'${ref.slice(0, 80)}' names no job`);
+    const history = openSession(o, io.env, o.url ?? io.env.serviceUrl ?? (isUrl ? ref : undefined)).history;
+    const known = await history.find(id);
+    const service = o.url ?? known?.service ?? serviceUrlOf(o, io.env);
+    const s = openSession(o, io.env, service);
+    warnInsecure(io, o, s);
+    try {
+      const raw = await s.client.dismiss(id);
+      const state = OGC_STATES[raw] ?? raw;
+      if (known !== undefined) await s.history.record({ id, state });
+      if (o.json === true) printJson(io, { job: id, state });
+      else if (state === "dismissed") print(io, `${id}: dismissed`);
+      else if (state === "accepted" || state === "running")
+        // A Slurm job is dismissed once Slurm confirms the scancel, which can outlast the server's wait.
+        print(io, `${id}: dismissal requested; the job is still ${state} (roost status ${id} follows it)`);
+      else print(io, `${id}: had already ended: ${state}`);
+      return ExitCode.ok;
+    } finally {
+      s.client.close();
+    }
+  } catch (e) {
+    return fail(io, e, o);
+  }
+}
+
 /** The process descriptions cached for a service (no network): for completion and quick help. */
 export async function cachedDescriptions(
   io: Io,

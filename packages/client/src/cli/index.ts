@@ -11,6 +11,7 @@ import { readEnvironment } from "../env.js";
 import { JobHistory } from "../history.js";
 import {
   cachedDescriptions,
+  cancelCommand,
   describeCommand,
   type Io,
   type JobsOptions,
@@ -24,6 +25,7 @@ import { bashEscape, bashScript, COMMANDS, completeWords, optionFromWords, zshSc
 import { ExitCode } from "./exit.js";
 import { addCommonOptions, type CommonOptions } from "./options.js";
 
+export { cancelCommand } from "./commands.js";
 export { ExitCode, exitCodeFor, UsageError } from "./exit.js";
 
 /** The real process's streams and environment. */
@@ -125,6 +127,20 @@ export function registerClientCommands(program: Command, io: () => Io = processI
         .option("-a, --all", "jobs of every service, not only the current one"),
     ).action(async (o: JobsOptions) => exitWith(await jobsCommand(io(), o))),
   );
+  const jobs = program.commands.find((c) => c.name() === "jobs");
+  if (jobs) {
+    usageExit(
+      addCommonOptions(
+        jobs
+          .command("cancel")
+          .description("dismiss a job (servers with a job resource, such as Roost)")
+          .argument("<job>", "job id or status URL"),
+        // `jobs` has the same options: commander hands an option to the parent unless both are merged.
+      ).action(async (ref: string, _o: CommonOptions, cmd: Command) =>
+        exitWith(await cancelCommand(io(), ref, cmd.optsWithGlobals<CommonOptions>())),
+      ),
+    );
+  }
 
   usageExit(
     program

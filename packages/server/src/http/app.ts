@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config/load.js";
 import type { ExecutionService } from "../service/execution-service.js";
 import { sendWps1Exception, toRoostError } from "./exceptions.js";
+import { jobsPlugin } from "./jobs.js";
 import { outputsPlugin } from "./outputs.js";
 import { wps1Plugin } from "./wps1.js";
 
@@ -100,6 +101,7 @@ export async function buildApp(o: {
 
   await app.register(wps1Plugin, { service, config });
   await app.register(outputsPlugin, { service });
+  await app.register(jobsPlugin, { service });
 
   app.get("/health", async () => ({ status: "ok" }));
   app.get("/", async (_req, reply) =>

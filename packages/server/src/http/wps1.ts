@@ -102,7 +102,9 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
   const capabilities = (lang: string) => {
     let doc = capsCache.get(lang);
     if (doc === undefined) {
-      doc = wps1.encodeCapabilities(svcInfo, endpoint, service.processes(), lang);
+      doc = wps1.encodeCapabilities(svcInfo, endpoint, service.processes(), lang, {
+        jobsUrl: service.jobsUrl,
+      });
       capsCache.set(lang, doc);
     }
     return doc;

@@ -139,6 +139,11 @@ export class ExecutionService {
     return `${this.#o.config.server.public_url}/outputs`;
   }
 
+  /** The job resource (`<public_url>/jobs`, see `http/jobs.ts`). */
+  get jobsUrl(): string {
+    return `${this.#o.config.server.public_url}/jobs`;
+  }
+
   /** Status document URL of an async job (WPS 1.0.0 `statusLocation`). */
   statusLocation(jobId: string): string {
     return `${this.outputsUrl}/${jobId}.xml`;

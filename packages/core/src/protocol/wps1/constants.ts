@@ -5,6 +5,8 @@ export const NS = Object.freeze({
   xlink: "http://www.w3.org/1999/xlink",
   xsi: "http://www.w3.org/2001/XMLSchema-instance",
   xml: "http://www.w3.org/XML/1998/namespace",
+  /** Roost's vendor extensions inside `ows:ExtendedCapabilities` (ignored by other clients). */
+  roost: "https://roost.dev/ns/wps",
 });
 
 /** Absolute schema locations (PyWPS writes relative ones, which validators cannot resolve). */

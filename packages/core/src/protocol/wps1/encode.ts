@@ -56,6 +56,7 @@ export function encodeCapabilities(
   endpoint: string,
   processes: readonly ProcessDefinition[],
   language: string,
+  extensions: { readonly jobsUrl?: string } = {},
 ): string {
   const w = new XmlWriter();
   w.open("wps:Capabilities", [
@@ -104,6 +105,16 @@ export function encodeCapabilities(
     w.leaf("ows:Get", [["xlink:href", `${endpoint}?`]]);
     w.leaf("ows:Post", [["xlink:href", endpoint]]);
     w.close("ows:HTTP").close("ows:DCP").close("ows:Operation");
+  }
+  if (extensions.jobsUrl !== undefined) {
+    // WPS 1.0.0 has no way to dismiss a job; Roost offers `DELETE <jobs>/<id>` and says so where OWS allows vendor
+    // extensions (ExtendedCapabilities is anyType: other clients skip it, the XSD accepts it).
+    w.open("ows:ExtendedCapabilities");
+    w.leaf("roost:Jobs", [
+      ["xmlns:roost", NS.roost],
+      ["xlink:href", extensions.jobsUrl],
+    ]);
+    w.close("ows:ExtendedCapabilities");
   }
   w.close("ows:OperationsMetadata");
 

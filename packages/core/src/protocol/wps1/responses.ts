@@ -25,7 +25,15 @@ import type {
   ValueRange,
 } from "../../io/types.js";
 import type { RawInput, RawValue } from "../../io/validate.js";
-import { attr, parseXml, serializeElement, textOf, type XmlElement, XmlSyntaxError } from "../xml/parse.js";
+import {
+  attr,
+  element,
+  parseXml,
+  serializeElement,
+  textOf,
+  type XmlElement,
+  XmlSyntaxError,
+} from "../xml/parse.js";
 import { NS } from "./constants.js";
 
 /** A response could not be read as the WPS 1.0.0 document it should be. */
@@ -61,6 +69,8 @@ export interface Wps1Capabilities {
   readonly languages: readonly string[];
   /** Advertised operations (`GetCapabilities`, `Execute`, vendor ones such as `Dismiss`) with their endpoints. */
   readonly operations: Readonly<Record<string, { readonly get?: string; readonly post?: string }>>;
+  /** Roost's job resource (`GET`/`DELETE <jobsUrl>/<jobId>`), from `ows:ExtendedCapabilities`, when offered. */
+  readonly jobsUrl?: string;
 }
 
 /** Fields every input and output description has. */
@@ -756,7 +766,10 @@ export function decodeCapabilities(doc: string | XmlElement): Wps1Capabilities {
       ...optional("post", post ? attr(post, "href", NS.xlink) : undefined),
     };
   }
+  const ext = ows(om, "ExtendedCapabilities");
+  const jobs = ext ? element(ext, NS.roost, "Jobs") : undefined;
   return {
+    ...optional("jobsUrl", jobs ? attr(jobs, "href", NS.xlink) : undefined),
     version: attr(el, "version") ?? "1.0.0",
     title: text(ows(si, "Title")) ?? "",
     ...optional("abstract", text(ows(si, "Abstract"))),

@@ -1,6 +1,6 @@
 /**
- * `roost jobs cancel <job-id> --config <file>`: the operator's way to dismiss a job from the server host (WPS 1.0.0
- * has no Dismiss operation). It uses the server's configuration to open the job store, records the dismissal and,
+ * `roost jobs cancel <job-id> --config <file>`: the operator's way to dismiss a Slurm job from the server host while
+ * the server is down (with the server up, the client's `roost jobs cancel` goes through its job resource). It uses the server's configuration to open the job store, records the dismissal and,
  * for a Slurm job, runs `scancel` at once — restricted by `--name=roost-<job>-a<n>`, so a Slurm job id reused after a
  * controller state loss is never hit. The running server's monitor sees CANCELLED with the recorded request and
  * marks the job dismissed (a server that is down does it when it starts). Local jobs live inside the server process
@@ -85,15 +85,26 @@ export async function cancelJob(
   }
 }
 
-/** Add `roost jobs cancel` (under the client's `jobs` command when it exists). */
+/**
+ * Give `roost jobs cancel` its server side. The client registers the command (dismiss through the server's job
+ * resource, which reaches local and Slurm jobs); with `--config`, or `ROOST_CONFIG` set and no service URL, it
+ * works on the job store and Slurm directly instead, for when the server is down.
+ */
 export function registerAdminCommands(program: Command): void {
   const jobs = program.commands.find((c) => c.name() === "jobs") ?? program.command("jobs");
-  jobs
-    .command("cancel")
-    .description("server side: dismiss a Slurm job of this server (scancel now; the server confirms)")
-    .argument("<job-id>", "the job's id")
-    .option("-c, --config <file>", "the server's TOML configuration (env ROOST_CONFIG)")
-    .action(async (id: string, o: { config?: string }) => {
-      process.exit(await cancelJob(id, o.config));
+  const cancel =
+    jobs.commands.find((c) => c.name() === "cancel") ??
+    jobs.command("cancel").argument("<job>", "job id (or status URL)");
+  cancel
+    .option("-c, --config <file>", "server side: the server's TOML configuration (env ROOST_CONFIG)")
+    .action(async (ref: string, _o: unknown, cmd: Command) => {
+      // The client's `jobs` command has the same options (--url, --json, …): commander may hand them to it.
+      const o = cmd.optsWithGlobals<{ config?: string; url?: string }>();
+      const env = process.env;
+      if (o.config !== undefined || (env.ROOST_CONFIG && o.url === undefined && !env.WPS_SERVICE)) {
+        process.exit(await cancelJob(ref, o.config));
+      }
+      const { cancelCommand, processIo } = await import("@roost/client/cli");
+      process.exitCode = await cancelCommand(processIo(), ref, o);
     });
 }

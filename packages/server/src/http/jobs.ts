@@ -1,0 +1,84 @@
+/**
+ * The job resource: `GET /jobs/<id>` and `DELETE /jobs/<id>` with OGC API – Processes `statusInfo` documents. WPS
+ * 1.0.0 cannot dismiss a job; this is how clients (the `roost` CLI's Ctrl-C and `roost jobs cancel`) stop one. The
+ * capabilities advertise it in `ows:ExtendedCapabilities`. A job id is an unguessable capability, the same as its
+ * status document URL.
+ */
+import { isJobId, isTerminal, type JobRecord, type JobStatus, RoostError } from "@roost/core";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import type { ExecutionService } from "../service/execution-service.js";
+
+/** How long a DELETE waits for the job to really stop before answering (local jobs stop within the kill grace). */
+const DISMISS_WAIT_MS = 3000;
+
+const OGC_STATUS: Record<JobStatus, string> = {
+  accepted: "accepted",
+  running: "running",
+  succeeded: "successful",
+  failed: "failed",
+  dismissed: "dismissed",
+};
+
+/** A job as an OGC API – Processes `statusInfo` document. */
+export function statusInfo(job: JobRecord, service: ExecutionService): Record<string, unknown> {
+  const iso = (t: number | null) => (t === null ? undefined : new Date(t).toISOString());
+  return {
+    type: "process",
+    jobID: job.id,
+    processID: job.processId,
+    status: OGC_STATUS[job.status],
+    message: job.message ?? undefined,
+    created: iso(job.createdAt),
+    started: iso(job.startedAt),
+    finished: iso(job.finishedAt),
+    updated: iso(job.updatedAt),
+    progress: job.progress ?? undefined,
+    links: [
+      { href: `${service.jobsUrl}/${job.id}`, rel: "self", type: "application/json", title: "this document" },
+      ...(job.mode === "async"
+        ? [
+            {
+              href: service.statusLocation(job.id),
+              rel: "alternate",
+              type: "text/xml",
+              title: "WPS 1.0.0 status document",
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+function noSuchJob(reply: FastifyReply, id: string): FastifyReply {
+  const e = new RoostError("NoSuchJob", `No job '${id.slice(0, 40)}'`);
+  return reply
+    .code(404)
+    .type("application/problem+json")
+    .send({ type: e.spec.ogcType, title: "No such job", status: 404, detail: e.message });
+}
+
+/** Register the job routes. */
+export async function jobsPlugin(
+  app: FastifyInstance,
+  o: { readonly service: ExecutionService },
+): Promise<void> {
+  const { service } = o;
+  app.get<{ Params: { jobId: string } }>("/jobs/:jobId", async (req, reply) => {
+    const job = await service.job(req.params.jobId);
+    if (!job) return noSuchJob(reply, req.params.jobId);
+    reply.header("Cache-Control", isTerminal(job.status) ? "private, max-age=60" : "no-store");
+    return reply.type("application/json").send(statusInfo(job, service));
+  });
+
+  app.delete<{ Params: { jobId: string } }>("/jobs/:jobId", async (req, reply) => {
+    const id = req.params.jobId;
+    if (!isJobId(id) || !(await service.job(id))) return noSuchJob(reply, id);
+    let job = await service.dismiss(id);
+    const deadline = Date.now() + DISMISS_WAIT_MS;
+    while (!isTerminal(job.status) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = (await service.job(id)) ?? job;
+    }
+    return reply.type("application/json").send(statusInfo(job, service));
+  });
+}
