@@ -3,11 +3,13 @@
  * async, repeated and falsy values, awkward identifiers, file and URL inputs, downloads, output format choices,
  * `--json`, `run --help`, job commands, Ctrl-C, and every exit code.
  */
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  CLI,
   type CliHome,
   cliHome,
   freePort,
@@ -498,6 +500,48 @@ describe("roost CLI against Roost: jobs", { timeout: 90_000 }, () => {
     // Roost can dismiss (its job resource); without a terminal to ask on, the job is left running.
     expect(c.stderr).not.toContain("no way to dismiss");
     expect(c.stderr).toMatch(/interrupted; follow the job again with: roost status http\S+\.xml/);
+  });
+});
+
+describe("roost CLI on a terminal", { timeout: 90_000 }, () => {
+  it("offers to dismiss on Ctrl-C and dismisses the job when told yes", async () => {
+    // util-linux `script` gives the CLI a real pseudo-terminal: Ctrl-C is the byte 0x03 typed on it, turned into
+    // SIGINT by the terminal's line discipline, and the answer is typed at the prompt.
+    const cmd = [process.execPath, CLI, "run", "sleep", "--delay", "30"].map((a) => `'${a}'`).join(" ");
+    const child = spawn("script", ["-qfec", cmd, "/dev/null"], {
+      env: { ...home.env, TERM: "xterm" },
+      cwd: home.dir,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
+    const seen = (re: RegExp, ms = 30_000) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${re} in:\n${out}`)), ms);
+        const check = () => {
+          const m = re.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            child.stdout.off("data", check);
+            resolve(m);
+          }
+        };
+        child.stdout.on("data", check);
+        check();
+      });
+    const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+    try {
+      await seen(/\]\s+\d+% /);
+      child.stdin.write("\x03");
+      const [, id] = await seen(/Dismiss job (\S+) on the server\? \[y\/N\] /);
+      child.stdin.write("y\r");
+      expect(await exited).toBe(130);
+      expect(out).toContain(`job ${id} dismissed`);
+      const res = await fetch(`${roost.url.replace(/\/wps$/, "")}/jobs/${id}`);
+      expect(((await res.json()) as { status: string }).status).toBe("dismissed");
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 });
 
