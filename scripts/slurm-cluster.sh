@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A local Slurm 22.05 cluster on one Debian/Ubuntu machine, for Roost's tests and demo (needs root).
 #
-#   scripts/slurm-cluster.sh up [--nodes N] [--cpus C]   install (apt), configure and start; idempotent
+#   scripts/slurm-cluster.sh up [--nodes N] [--cpus C] [--accounting]
+#                                                        install (apt), configure and start; idempotent
 #   scripts/slurm-cluster.sh down                        stop every daemon
 #   scripts/slurm-cluster.sh status                      controller and nodes
 #   scripts/slurm-cluster.sh restart-controller          restart slurmctld (state is kept)
@@ -14,8 +15,11 @@
 # each (default 8, over-committing the real cores) so functional tests can run many small jobs at once.
 # Settings follow the project's Slurm notes: no cgroups (proctrack/linuxproc, task/none), munge authentication,
 # test-friendly timeouts, and SchedulerParameters=batch_sched_delay=0 so jobs start within ~1 s instead of the
-# default 3 s scheduling tick. No slurmdbd: job outcomes come from squeue/scontrol and the worker's files.
+# default 3 s scheduling tick. Without --accounting there is no slurmdbd: job outcomes come from squeue/scontrol and
+# the worker's files. With --accounting, slurmdbd keeps job records in the local MariaDB (installed when missing) so
+# `sacct` answers for jobs slurmctld has forgotten (MinJobAge), as on a production cluster.
 set -euo pipefail
+trap 'echo "slurm-cluster: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 CONF_DIR=/etc/slurm
 CONF=$CONF_DIR/slurm.conf
@@ -25,6 +29,8 @@ LOGDIR=/var/log/slurm
 RUNDIR=/run/slurm
 NODES=1
 CPUS=8
+ACCOUNTING=0
+DBD_CONF=$CONF_DIR/slurmdbd.conf
 
 die() { echo "slurm-cluster: $*" >&2; exit 1; }
 note() { echo "slurm-cluster: $*"; }
@@ -33,7 +39,13 @@ need_root() { [ "$(id -u)" = 0 ] || die "must run as root (it installs packages 
 
 install_packages() {
   local missing=()
-  for p in slurmctld slurmd slurm-client munge; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  local pkgs=(slurmctld slurmd slurm-client munge)
+  if [ "$ACCOUNTING" = 1 ]; then
+    pkgs+=(slurmdbd)
+    # A MariaDB that already runs here (the usual case on this project's machines) is used as it is.
+    db_ping || pkgs+=(mariadb-server)
+  fi
+  for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ "${#missing[@]}" -gt 0 ]; then
     command -v apt-get >/dev/null || die "apt-get not found: Debian or Ubuntu is required"
     note "installing ${missing[*]}"
@@ -55,6 +67,54 @@ start_munge() {
   runuser -u munge -- /usr/sbin/munged
   for _ in $(seq 1 50); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && return; sleep 0.1; done
   die "munged did not start"
+}
+
+db_ping() { command -v mariadb >/dev/null 2>&1 && mariadb -uroot -e 'SELECT 1' >/dev/null 2>&1; }
+
+start_mariadb() {
+  db_ping && return
+  install -d -o mysql -g mysql -m 0755 /run/mysqld
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  for _ in $(seq 1 100); do db_ping && return; sleep 0.2; done
+  die "MariaDB did not start (needed by slurmdbd for --accounting)"
+}
+
+# slurmdbd.conf: a password of its own for the `slurm` database user, kept across runs (the file is the record).
+write_dbd_conf() {
+  local pass
+  pass=$(sed -n 's/^StoragePass=//p' "$DBD_CONF" 2>/dev/null || true)
+  [ -n "$pass" ] || pass=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+  mariadb -uroot -e "CREATE USER IF NOT EXISTS 'slurm'@'localhost' IDENTIFIED BY '$pass';
+    ALTER USER 'slurm'@'localhost' IDENTIFIED BY '$pass';
+    GRANT ALL ON slurm_acct_db.* TO 'slurm'@'localhost';"
+  umask 077
+  cat > "$DBD_CONF.new" <<DBDEOF
+# Written by Roost's scripts/slurm-cluster.sh --accounting.
+AuthType=auth/munge
+DbdHost=localhost
+SlurmUser=slurm
+StorageType=accounting_storage/mysql
+StorageHost=localhost
+StorageLoc=slurm_acct_db
+StorageUser=slurm
+StoragePass=$pass
+PidFile=$RUNDIR/slurmdbd.pid
+LogFile=$LOGDIR/slurmdbd.log
+DBDEOF
+  umask 022
+  chown slurm:slurm "$DBD_CONF.new" && chmod 0600 "$DBD_CONF.new"
+  if [ -f "$DBD_CONF" ] && cmp -s "$DBD_CONF" "$DBD_CONF.new"; then rm -f "$DBD_CONF.new"; return; fi
+  mv "$DBD_CONF.new" "$DBD_CONF"
+  pkill -f '^/usr/sbin/slurmdbd' 2>/dev/null || true
+  for _ in $(seq 1 50); do pgrep -f '^/usr/sbin/slurmdbd' >/dev/null || break; sleep 0.1; done
+}
+
+start_dbd() {
+  if ! pgrep -f '^/usr/sbin/slurmdbd' >/dev/null 2>&1; then /usr/sbin/slurmdbd; fi
+  for _ in $(seq 1 150); do sacctmgr -n -P show cluster format=cluster >/dev/null 2>&1 && break; sleep 0.2; done
+  sacctmgr -n -P show cluster format=cluster >/dev/null 2>&1 || die "slurmdbd did not come up; see $LOGDIR/slurmdbd.log"
+  # slurmctld registers with slurmdbd only when its cluster exists there.
+  sacctmgr -n -P show cluster format=cluster | grep -qx roost || sacctmgr -i add cluster roost >/dev/null
 }
 
 node_names() { local i; for i in $(seq 1 "$NODES"); do printf 'n%d ' "$i"; done; }
@@ -101,7 +161,7 @@ MessageTimeout=10
 KillWait=5
 MinJobAge=300
 SchedulerParameters=batch_sched_delay=0,default_queue_depth=1000,bf_interval=5
-AccountingStorageType=accounting_storage/none
+$(if [ "$ACCOUNTING" = 1 ]; then printf 'AccountingStorageType=accounting_storage/slurmdbd\nAccountingStorageHost=localhost'; else printf 'AccountingStorageType=accounting_storage/none'; fi)
 JobCompType=jobcomp/filetxt
 JobCompLoc=$LOGDIR/jobcomp.log
 NodeName=n[1-$NODES] NodeHostname=$host NodeAddr=127.0.0.1 Port=[17001-$((17000 + NODES))] CPUs=$CPUS RealMemory=$mem State=UNKNOWN
@@ -124,7 +184,13 @@ ctld_running() { pgrep -x slurmctld >/dev/null 2>&1 || pgrep -f '^/usr/sbin/slur
 slurmd_pid() { pgrep -f "slurmd(-wlm)? -N $1( |\$)" | head -1; }
 
 start_ctld() {
-  if ctld_running; then return; fi
+  # A slurmctld that is still saving its state after a stop looks running but will not answer: wait for it to go.
+  for _ in $(seq 1 300); do
+    ctld_running || break
+    scontrol ping 2>/dev/null | grep -q 'is UP' && return
+    sleep 0.1
+  done
+  ctld_running && die "slurmctld runs but does not answer; see $LOGDIR/slurmctld.log"
   /usr/sbin/slurmctld
   for _ in $(seq 1 100); do scontrol ping 2>/dev/null | grep -q 'is UP' && return; sleep 0.1; done
   die "slurmctld did not come up; see $LOGDIR/slurmctld.log"
@@ -142,7 +208,7 @@ wait_nodes_idle() {
   for _ in $(seq 1 150); do
     local ok=1
     for n in $(node_names); do
-      state=$(sinfo -h -N -n "$n" -o '%t' 2>/dev/null | head -1)
+      state=$(sinfo -h -N -n "$n" -o '%t' 2>/dev/null | head -1 || true)
       case "$state" in
         idle|mix|alloc|comp) ;;
         down*|drain*|drng*|fail*) scontrol update nodename="$n" state=resume >/dev/null 2>&1 || true; ok=0 ;;
@@ -161,7 +227,9 @@ stop_all() {
   pkill -x slurmd 2>/dev/null || true
   pkill -f '^/usr/sbin/slurmctld' 2>/dev/null || true
   pkill -x slurmctld 2>/dev/null || true
-  for _ in $(seq 1 50); do pgrep -f '^/usr/sbin/slurm(ctld|d)' >/dev/null || break; sleep 0.1; done
+  pkill -f '^/usr/sbin/slurmdbd' 2>/dev/null || true
+  # slurmctld saves its state before it exits: seconds with a few hundred jobs.
+  for _ in $(seq 1 300); do pgrep -f '^/usr/sbin/slurm(ctld|d|dbd)' >/dev/null || break; sleep 0.1; done
 }
 
 cmd=${1:-}
@@ -170,6 +238,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) NODES=$2; shift 2 ;;
     --cpus) CPUS=$2; shift 2 ;;
+    --accounting) ACCOUNTING=1; shift ;;
     *) break ;;
   esac
 done
@@ -185,10 +254,15 @@ case "$cmd" in
       note "configuration written ($NODES node(s)); (re)starting daemons"
       stop_all
     fi
+    if [ "$ACCOUNTING" = 1 ]; then
+      start_mariadb
+      write_dbd_conf
+      start_dbd
+    fi
     start_ctld
     for n in $(node_names); do start_node "$n"; done
     wait_nodes_idle
-    note "up: $(sinfo -h -o '%D node(s) %t' | tr '\n' ' ')"
+    note "up: $(sinfo -h -o '%D node(s) %t' | tr '\n' ' ')$([ "$ACCOUNTING" = 1 ] && echo '; accounting: slurmdbd')"
     ;;
   down)
     need_root
@@ -201,7 +275,7 @@ case "$cmd" in
   stop-controller)
     need_root
     pkill -f '^/usr/sbin/slurmctld' 2>/dev/null || pkill -x slurmctld || true
-    for _ in $(seq 1 50); do ctld_running || break; sleep 0.1; done
+    for _ in $(seq 1 300); do ctld_running || break; sleep 0.1; done
     ;;
   start-controller)
     need_root
@@ -210,7 +284,7 @@ case "$cmd" in
   restart-controller)
     need_root
     pkill -f '^/usr/sbin/slurmctld' 2>/dev/null || pkill -x slurmctld || true
-    for _ in $(seq 1 50); do ctld_running || break; sleep 0.1; done
+    for _ in $(seq 1 300); do ctld_running || break; sleep 0.1; done
     start_ctld
     ;;
   kill-node)
@@ -233,7 +307,7 @@ case "$cmd" in
     die "node $1 did not become usable; see $LOGDIR/slurmd-$1.log"
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -1,5 +1,5 @@
 /**
- * Unit tests of the Slurm CLI adapter with fake `sbatch`/`squeue`/`scontrol`/`scancel` scripts in `slurm.bin_dir`
+ * Unit tests of the Slurm CLI adapter with fake `sbatch`/`squeue`/`scontrol`/`scancel`/`sacct` scripts in `slurm.bin_dir`
  * (state in files the test writes), and of the batch wrapper script run by bash without Slurm. The fakes stand in
  * only here: every behaviour they imitate was captured from the real 22.05 cluster (see the integration suites).
  */
@@ -23,7 +23,7 @@ mkdirSync(bin);
 mkdirSync(state);
 
 /** Each fake answers from `<state>/<cmd>.out` / `.err` / `.rc` and logs its arguments to `<state>/<cmd>.args`. */
-for (const cmd of ["sbatch", "squeue", "scontrol", "scancel", "sinfo"]) {
+for (const cmd of ["sbatch", "squeue", "scontrol", "scancel", "sinfo", "sacct"]) {
   writeFileSync(
     join(bin, cmd),
     `#!/bin/bash
@@ -165,6 +165,54 @@ describe("SlurmScheduler with fake commands", () => {
       node: "n3",
     });
     expect(seen.get("13")).toEqual({ state: "unknown" });
+    // Only the forgotten job is asked of accounting, in one call (the fake knows nothing of it: still unknown).
+    expect(args("sacct")).toEqual(["-X -n -P -j 13 -o JobIDRaw,JobName,State,ExitCode,NodeList,Reason"]);
+  });
+
+  test("poll: jobs slurmctld forgot are resolved by sacct, final states only", async () => {
+    answer("squeue", "11|RUNNING|n1|None|roost-a-a1\n");
+    for (const id of ["13", "14", "15", "16"])
+      answer(`scontrol-${id}`, "", 1, "slurm_load_jobs error: Invalid job id specified\n");
+    answer(
+      "sacct",
+      [
+        "13|roost-c-a1|TIMEOUT|0:0|n2|TimeLimit",
+        "14|roost-d-a1|RUNNING|0:0|n1|None",
+        "15|roost-e-a1|CANCELLED by 0|0:15|n3|None",
+        // An id reused after a controller state loss: the newest record is reported (the monitor checks names).
+        "16|roost-f-a1|COMPLETED|0:0|n1|None",
+        "16|some|other|job|FAILED|3:0|n2|NonZeroExitCode",
+        "",
+      ].join("\n"),
+    );
+    const seen = await scheduler().poll(["11", "13", "14", "15", "16"]);
+    expect(args("sacct")).toEqual([
+      "-X -n -P -j 13,14,15,16 -o JobIDRaw,JobName,State,ExitCode,NodeList,Reason",
+    ]);
+    expect(seen.get("13")).toEqual({
+      state: "timeout",
+      native: "TIMEOUT",
+      reason: "TimeLimit",
+      exitCode: 0,
+      signal: 0,
+      name: "roost-c-a1",
+      node: "n2",
+    });
+    // slurmdbd says running but slurmctld has forgotten it: lost with the controller's state, not a live job.
+    expect(seen.get("14")).toEqual({ state: "unknown" });
+    expect(seen.get("15")).toMatchObject({ state: "cancelled", native: "CANCELLED", signal: 15, node: "n3" });
+    expect(seen.get("16")).toMatchObject({ state: "failed", exitCode: 3, name: "some|other|job" });
+  });
+
+  test("poll: a cluster without accounting is asked once, then left alone", async () => {
+    answer("squeue", "");
+    answer("scontrol-21", "", 1, "slurm_load_jobs error: Invalid job id specified\n");
+    answer("sacct", "", 1, "sacct: error: Slurm accounting storage is disabled\n");
+    const s = scheduler();
+    expect((await s.poll(["21"])).get("21")).toEqual({ state: "unknown" });
+    expect((await s.poll(["21"])).get("21")).toEqual({ state: "unknown" });
+    expect(args("sacct")).toHaveLength(1);
+    expect(s.cli.calls.sacct).toBe(1);
   });
 
   test("poll: a single unknown id (squeue rc 1 'Invalid job id') is unknown, not an outage", async () => {
@@ -183,6 +231,17 @@ describe("SlurmScheduler with fake commands", () => {
     const found = await scheduler().findByName(["roost-a-a1", "roost-c-a1"]);
     expect(found).toEqual(new Map([["roost-a-a1", "5"]]));
     expect(args("squeue")[0]).toBe("-h -t all --name=roost-a-a1,roost-c-a1 -o %i|%j");
+    // The name squeue did not know was asked of accounting (the fake's was empty).
+    expect(args("sacct")).toEqual([
+      "-X -n -P --name=roost-c-a1 -S now-30days -E now+3650days -o JobIDRaw,JobName",
+    ]);
+    answer("sacct", "7|roost-c-a1\n");
+    expect(await scheduler().findByName(["roost-a-a1", "roost-c-a1"])).toEqual(
+      new Map([
+        ["roost-a-a1", "5"],
+        ["roost-c-a1", "7"],
+      ]),
+    );
     await scheduler().cancel("5");
     expect(args("scancel")).toEqual(["5"]);
   });

@@ -32,7 +32,7 @@ describe.runIf(run)("100 concurrent Slurm jobs", () => {
     const real = (await exec("sh", ["-c", "command -v squeue"])).stdout.trim();
     writeFileSync(join(bin, "squeue"), `#!/bin/bash\nprintf '%s\\n' "$*" >> ${calls}\nexec ${real} "$@"\n`);
     chmodSync(join(bin, "squeue"), 0o755);
-    for (const c of ["sbatch", "scontrol", "scancel", "sinfo"])
+    for (const c of ["sbatch", "scontrol", "scancel", "sinfo", "sacct"])
       symlinkSync((await exec("sh", ["-c", `command -v ${c}`])).stdout.trim(), join(bin, c));
     s = await startSlurmServer(tmp.dir, {
       extra: '[slurm.defaults]\nextra_args = ["--exclude=n2"]\n',

@@ -44,7 +44,7 @@ exec ${real} "$@"
 `,
   );
   chmodSync(join(bin, "sbatch"), 0o755);
-  for (const c of ["squeue", "scontrol", "scancel", "sinfo"]) {
+  for (const c of ["squeue", "scontrol", "scancel", "sinfo", "sacct"]) {
     symlinkSync((await exec("sh", ["-c", `command -v ${c}`])).stdout.trim(), join(bin, c));
   }
   return bin;

@@ -37,7 +37,7 @@ async function stallingSbatch(dir: string, mark: string): Promise<string> {
     `#!/bin/bash\nout=$(${real} "$@")\nrc=$?\nprintf '%s\\n' "$out" > ${mark}.tmp && mv ${mark}.tmp ${mark}\n[ $rc = 0 ] || exit $rc\nexec sleep 3600\n`,
   );
   chmodSync(join(bin, "sbatch"), 0o755);
-  for (const c of ["squeue", "scontrol", "scancel", "sinfo"]) {
+  for (const c of ["squeue", "scontrol", "scancel", "sinfo", "sacct"]) {
     const p = (await exec("sh", ["-c", `command -v ${c}`])).stdout.trim();
     symlinkSync(p, join(bin, c));
   }

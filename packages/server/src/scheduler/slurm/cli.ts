@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 
 /** The commands Roost runs. */
-export type SlurmCommand = "sbatch" | "squeue" | "scontrol" | "scancel" | "sinfo";
+export type SlurmCommand = "sbatch" | "squeue" | "scontrol" | "scancel" | "sinfo" | "sacct";
 
 /** Outcome of one call; `code` is -1 when the command could not be spawned or was killed. */
 export interface CliResult {
@@ -40,7 +40,14 @@ export class SlurmCli {
   #running = 0;
   readonly #waiting: (() => void)[] = [];
   /** Calls made, per command (including failed ones). */
-  readonly calls: Record<SlurmCommand, number> = { sbatch: 0, squeue: 0, scontrol: 0, scancel: 0, sinfo: 0 };
+  readonly calls: Record<SlurmCommand, number> = {
+    sbatch: 0,
+    squeue: 0,
+    scontrol: 0,
+    scancel: 0,
+    sinfo: 0,
+    sacct: 0,
+  };
 
   constructor(o: SlurmCliOptions) {
     this.#o = o;

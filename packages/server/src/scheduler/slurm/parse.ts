@@ -116,6 +116,56 @@ export function parseScontrolJob(line: string): ScontrolJob | undefined {
   };
 }
 
+/** `sacct` fields Roost asks for, in {@link parseSacct}'s order. */
+export const SACCT_FORMAT = "JobIDRaw,JobName,State,ExitCode,NodeList,Reason";
+
+/** One allocation record of `sacct -X -n -P -o SACCT_FORMAT`. */
+export interface SacctRow {
+  readonly id: string;
+  readonly name: string;
+  /** `CANCELLED by 0` keeps its suffix here; {@link backendState} strips it. */
+  readonly state: string;
+  readonly exitCode: number;
+  readonly signal: number;
+  readonly nodes: string;
+  readonly reason: string;
+}
+
+/**
+ * Parse `sacct -X -n -P -o SACCT_FORMAT` (`|`-separated). A job id that slurmctld reused after losing its state has
+ * several records: the last one (newest submission) wins, and the monitor's name check refuses it if it is not the
+ * attempt's. Malformed lines are skipped.
+ */
+export function parseSacct(stdout: string): Map<string, SacctRow> {
+  const out = new Map<string, SacctRow>();
+  for (const line of stdout.split("\n")) {
+    const parts = line.split("|");
+    if (parts.length < 6 || !/^\d+$/.test(parts[0]!.trim())) continue;
+    // JobName is the only free-text field before the fixed ones: rejoin it if it holds a `|`.
+    const tail = parts.slice(-4);
+    const name = parts.slice(1, parts.length - 4).join("|");
+    const exit = /^(\d+):(\d+)$/.exec(tail[1]!.trim());
+    const nodes = tail[2]!.trim();
+    out.set(parts[0]!.trim(), {
+      id: parts[0]!.trim(),
+      name,
+      state: tail[0]!.trim(),
+      exitCode: exit ? Number(exit[1]) : 0,
+      signal: exit ? Number(exit[2]) : 0,
+      nodes: nodes === "None assigned" || nodes === "(null)" ? "" : nodes,
+      reason: tail[3]!.trim(),
+    });
+  }
+  return out;
+}
+
+/** True when `sacct` failed because this cluster keeps no accounting (no slurmdbd): ask no more. */
+export function accountingDisabled(output: string): boolean {
+  return /accounting storage is disabled|accounting_storage\/none|not running a supported accounting_storage plugin/i.test(
+    output,
+  );
+}
+
 /** Parse `sbatch --parsable` output (`<id>` or `<id>;<cluster>`); undefined when it is something else. */
 export function parseSbatch(stdout: string): string | undefined {
   const m = /^(\d+)(;\S+)?$/.exec(stdout.trim());

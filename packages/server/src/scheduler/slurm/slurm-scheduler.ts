@@ -7,9 +7,15 @@
  *   `sbatch --parsable --no-requeue --job-name=roost-<job>-a<n> …`. Errors carry `transient` (controller
  *   unreachable: retry) or not (invalid partition, impossible memory: fail the job with Slurm's reason).
  * - poll: one `squeue -h -t all -j <ids>` per call for every job asked about (chunks of 500 ids), then
- *   `scontrol show job -o` only for jobs that just FAILED (their exit code) or left `squeue`.
+ *   `scontrol show job -o` only for jobs that just FAILED (their exit code) or left `squeue`, then one batched
+ *   `sacct -X` for jobs slurmctld has forgotten (MinJobAge), where the cluster keeps accounting (slurmdbd).
  * - cancel: `scancel <id>` — its exit status proves nothing on 22.05 (0 for unknown jobs); the poll confirms.
- * - findByName: `squeue -h -t all --name=<names>`, for a crash between `sbatch` and storing the id.
+ * - findByName: `squeue -h -t all --name=<names>`, then `sacct --name` for names slurmctld no longer knows, for a
+ *   crash between `sbatch` and storing the id.
+ *
+ * Accounting is feature-detected: a cluster without slurmdbd answers `sacct` with "accounting storage is disabled",
+ * and Roost stops asking (for 10 minutes: an operator may add slurmdbd). Without it, the monitor decides from the
+ * attempt files, as the Slurm notes recommend.
  *
  * The reference of an attempt is the Slurm job id; observations carry the job's name so the monitor can refuse a
  * job id that slurmctld reused after losing its state.
@@ -23,13 +29,16 @@ import { attemptDir } from "../../storage/job-dirs.js";
 import { BATCH_SCRIPT, type SlurmJobOptions, sbatchArgs } from "./batch-script.js";
 import type { CliResult, SlurmCli } from "./cli.js";
 import {
+  accountingDisabled,
   backendState,
   classifyError,
   errorMessage,
   parseNameLookup,
+  parseSacct,
   parseSbatch,
   parseScontrolJob,
   parseSqueue,
+  SACCT_FORMAT,
   SQUEUE_FORMAT,
 } from "./parse.js";
 
@@ -77,6 +86,18 @@ export interface SlurmSchedulerOptions {
 const POLL_CHUNK = 500;
 /** Names per `squeue --name` call. */
 const NAME_CHUNK = 100;
+/** Ids per `sacct -j` call (≈ 95 ms per call whatever the count, Slurm notes §4). */
+const SACCT_CHUNK = 200;
+/** How long "this cluster keeps no accounting" is believed before `sacct` is tried again. */
+const ACCOUNTING_RECHECK_MS = 10 * 60_000;
+/**
+ * The window `sacct --name` searches. sacct's default is today only; an attempt whose id was never stored is at
+ * most as old as the server's downtime. The window's end must lie far ahead: sacct matches jobs *eligible* in it,
+ * and a job that never started (a `--begin` in the future, then cancelled) is eligible only at its begin time.
+ */
+const NAME_WINDOW = ["-S", "now-30days", "-E", "now+3650days"] as const;
+/** Slurm states that end a job: only these are taken from accounting (see {@link SlurmScheduler.poll}). */
+const FINAL = new Set(["completed", "failed", "cancelled", "timeout", "out_of_memory", "node_fail"]);
 
 /** See the module comment. */
 export class SlurmScheduler implements Scheduler {
@@ -85,6 +106,9 @@ export class SlurmScheduler implements Scheduler {
   readonly #script: string;
   #scriptWritten = false;
   #closed = false;
+  /** Until when `sacct` is not asked (the cluster said it keeps no accounting). */
+  #noAccountingUntil = 0;
+  #accountingLogged = false;
 
   constructor(o: SlurmSchedulerOptions) {
     this.#o = o;
@@ -217,7 +241,52 @@ export class SlurmScheduler implements Scheduler {
         });
       }),
     );
+    // Jobs slurmctld has forgotten (MinJobAge passed, e.g. while the server was down): accounting knows how they
+    // ended. Only final states are taken from it: a job that slurmdbd still shows as running but slurmctld has
+    // forgotten was lost with the controller's state (or the record lags), and stays `unknown` for the monitor.
+    const gone = ids.filter((id) => out.get(id)?.state === "unknown");
+    for (let i = 0; i < gone.length; i += SACCT_CHUNK) {
+      const stdout = await this.#sacct(["-j", gone.slice(i, i + SACCT_CHUNK).join(","), "-o", SACCT_FORMAT]);
+      if (stdout === undefined) break;
+      for (const row of parseSacct(stdout).values()) {
+        const { state } = backendState(row.state);
+        if (!FINAL.has(state) || out.get(row.id)?.state !== "unknown") continue;
+        out.set(row.id, {
+          state,
+          native: row.state.split(" ")[0]!,
+          ...(row.reason && row.reason !== "None" ? { reason: row.reason } : {}),
+          exitCode: row.exitCode,
+          signal: row.signal,
+          name: row.name,
+          ...(row.nodes ? { node: row.nodes } : {}),
+        });
+      }
+    }
     return out;
+  }
+
+  /**
+   * `sacct -X -n -P <args>`; undefined when the cluster keeps no accounting or slurmdbd did not answer (the
+   * monitor then decides from the attempt files, or waits).
+   */
+  async #sacct(args: readonly string[]): Promise<string | undefined> {
+    if (Date.now() < this.#noAccountingUntil) return undefined;
+    const r = await this.#o.cli.run("sacct", ["-X", "-n", "-P", ...args]);
+    if (r.code === 0) return r.stdout;
+    const out = `${r.stderr}\n${r.stdout}`;
+    if (r.spawnError || accountingDisabled(out)) {
+      this.#noAccountingUntil = Date.now() + ACCOUNTING_RECHECK_MS;
+      if (!this.#accountingLogged) {
+        this.#accountingLogged = true;
+        this.#o.logger.info(
+          { reason: r.spawnError ?? errorMessage(out) },
+          "no Slurm accounting: jobs that slurmctld has forgotten are resolved from their attempt files",
+        );
+      }
+      return undefined;
+    }
+    this.#o.logger.warn({ error: errorMessage(out) || `sacct exited with ${r.code}` }, "sacct failed");
+    return undefined;
   }
 
   #rowsOrThrow(r: CliResult): ReturnType<typeof parseSqueue> {
@@ -257,6 +326,19 @@ export class SlurmScheduler implements Scheduler {
         );
       }
       for (const [name, id] of parseNameLookup(r.stdout)) if (chunk.includes(name)) found.set(name, id);
+    }
+    // Names slurmctld no longer knows (the attempt ended more than MinJobAge ago): accounting may.
+    const missing = names.filter((n) => !found.has(n));
+    for (let i = 0; i < missing.length; i += NAME_CHUNK) {
+      const chunk = missing.slice(i, i + NAME_CHUNK);
+      const stdout = await this.#sacct([
+        `--name=${chunk.join(",")}`,
+        ...NAME_WINDOW,
+        "-o",
+        "JobIDRaw,JobName",
+      ]);
+      if (stdout === undefined) break;
+      for (const [name, id] of parseNameLookup(stdout)) if (chunk.includes(name)) found.set(name, id);
     }
     return found;
   }
