@@ -10,32 +10,24 @@
  * 2. A server killed between `sbatch` and storing the Slurm id, restarted after the job (never started) was
  *    cancelled and forgotten: it is found by its name in accounting, reported as cancelled, not submitted again.
  */
-import { execFile, execFileSync, spawnSync } from "node:child_process";
-import {
-  appendFileSync,
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, test } from "vitest";
-import { freePort } from "../helpers/server.js";
 import { requireService } from "../helpers/services.js";
 import {
-  type RoostProcess,
+  linkSlurmCommands,
   requireCluster,
-  scratch,
+  serverSuite,
   sleep,
+  slurmCommand,
   slurmJobsNamed,
-  spawnServer,
   squeueField,
   submit,
   waitStatus,
   writeConfig,
+  writeStallingSbatch,
 } from "./helpers.js";
 
 const exec = promisify(execFile);
@@ -57,8 +49,6 @@ const run =
     "run `sudo scripts/slurm-cluster.sh up --nodes 3 --accounting`",
   );
 
-const which = (c: string) => execFileSync("sh", ["-c", `command -v ${c}`], { encoding: "utf8" }).trim();
-
 /**
  * A bin dir whose `squeue`/`scontrol` deny the ids listed in `<dir>/forgotten`. With `stallMark`, `sbatch` submits
  * for real, writes the id to that file and never answers (the server dies waiting).
@@ -71,7 +61,7 @@ function forgettingBin(dir: string, stallMark?: string): { bin: string; forget(i
   writeFileSync(
     join(bin, "squeue"),
     `#!/bin/bash
-out=$(${which("squeue")} "$@"); rc=$?
+out=$(${slurmCommand("squeue")} "$@"); rc=$?
 if [ -s ${list} ]; then printf '%s\\n' "$out" | grep -v -E "^($(paste -sd'|' ${list}))\\|" ; else printf '%s\\n' "$out"; fi
 exit $rc
 `,
@@ -82,19 +72,12 @@ exit $rc
 if [ "$1 $2" = "show job" ] && grep -qx -- "\${@: -1}" ${list}; then
   echo "slurm_load_jobs error: Invalid job id specified" >&2; exit 1
 fi
-exec ${which("scontrol")} "$@"
+exec ${slurmCommand("scontrol")} "$@"
 `,
   );
-  if (stallMark !== undefined) {
-    writeFileSync(
-      join(bin, "sbatch"),
-      `#!/bin/bash\nout=$(${which("sbatch")} "$@")\nrc=$?\nprintf '%s\\n' "$out" > ${stallMark}.tmp && mv ${stallMark}.tmp ${stallMark}\n[ $rc = 0 ] || exit $rc\nexec sleep 3600\n`,
-    );
-  }
-  for (const c of ["squeue", "scontrol", "sbatch"])
-    if (existsSync(join(bin, c))) chmodSync(join(bin, c), 0o755);
-  for (const c of ["sbatch", "scancel", "sinfo", "sacct"])
-    if (!existsSync(join(bin, c))) symlinkSync(which(c), join(bin, c));
+  for (const c of ["squeue", "scontrol"]) chmodSync(join(bin, c), 0o755);
+  if (stallMark !== undefined) writeStallingSbatch(bin, stallMark);
+  linkSlurmCommands(bin);
   return { bin, forget: (id) => appendFileSync(list, `${id}\n`) };
 }
 
@@ -130,22 +113,14 @@ async function accounted(id: string, name: string, want: RegExp, timeoutMs = 30_
 }
 
 describe.runIf(run).sequential("jobs slurmctld has forgotten: Slurm accounting", { timeout: 120_000 }, () => {
-  const tmp = scratch("roost-slurm-acct-");
-  const procs: RoostProcess[] = [];
-  afterAll(async () => {
-    for (const p of procs) await p.kill();
-    tmp.remove();
-  });
+  const servers = serverSuite("roost-slurm-acct-");
+  afterAll(() => servers.cleanup());
 
   test("cancelled by someone else while the server was down: sacct gives the reason", async () => {
-    const dir = join(tmp.dir, "a");
-    mkdirSync(dir);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
+    const { dir, port, base } = await servers.slot("a");
     const { bin, forget } = forgettingBin(dir);
     const configFile = writeConfig(dir, port, { extra: EXCLUDE, binDir: bin });
-    let server = await spawnServer(configFile, base);
-    procs.push(server);
+    let server = await servers.spawn(configFile, base);
     const { jobId, statusUrl } = await submit(base, "sl_steps", { steps: 60, ms: 1000 });
     await waitStatus(statusUrl, 30_000, (x) => x.kind === "started");
     const [slurmId] = slurmJobsNamed(`roost-${jobId}-a1`);
@@ -155,8 +130,7 @@ describe.runIf(run).sequential("jobs slurmctld has forgotten: Slurm accounting",
     for (let i = 0; i < 200 && squeueField(slurmId!, "%T") !== "CANCELLED"; i++) await sleep(50);
     await accounted(slurmId!, `roost-${jobId}-a1`, /^CANCELLED/);
     forget(slurmId!);
-    server = await spawnServer(configFile, base);
-    procs.push(server);
+    server = await servers.spawn(configFile, base);
     const done = await waitStatus(statusUrl, 60_000, (x) => x.kind === "failed" || x.kind === "succeeded");
     expect(done.kind).toBe("failed");
     expect(done.message).toMatch(
@@ -168,14 +142,10 @@ describe.runIf(run).sequential("jobs slurmctld has forgotten: Slurm accounting",
   });
 
   test("killed between sbatch and storing the id; the job was cancelled and forgotten: found by name", async () => {
-    const dir = join(tmp.dir, "b");
-    mkdirSync(dir);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
+    const { dir, port, base } = await servers.slot("b");
     const mark = join(dir, "sbatch-answered");
     const stalling = forgettingBin(join(dir, "stall"), mark);
-    let server = await spawnServer(writeConfig(dir, port, { extra: EXCLUDE, binDir: stalling.bin }), base);
-    procs.push(server);
+    let server = await servers.spawn(writeConfig(dir, port, { extra: EXCLUDE, binDir: stalling.bin }), base);
     // sl_later waits for its --begin time: the job never starts, so no attempt file tells the restarted server
     // anything; only Slurm knows it exists.
     const { jobId, statusUrl } = await submit(base, "sl_later");
@@ -188,8 +158,7 @@ describe.runIf(run).sequential("jobs slurmctld has forgotten: Slurm accounting",
     await accounted(slurmId, name, /^CANCELLED/);
     const { bin, forget } = forgettingBin(join(dir, "after"));
     forget(slurmId);
-    server = await spawnServer(writeConfig(dir, port, { extra: EXCLUDE, binDir: bin }), base);
-    procs.push(server);
+    server = await servers.spawn(writeConfig(dir, port, { extra: EXCLUDE, binDir: bin }), base);
     const done = await waitStatus(statusUrl, 60_000, (x) => x.kind === "failed" || x.kind === "succeeded");
     expect(done.kind).toBe("failed");
     expect(done.message).toMatch(new RegExp(`^Slurm job ${slurmId} CANCELLED: cancelled outside Roost`));

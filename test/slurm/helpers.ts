@@ -6,7 +6,16 @@
  * Workers on the "compute nodes" run the built `packages/server/dist/bin/roost.js`: `npm test` builds first.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -192,6 +201,57 @@ export async function spawnServer(configFile: string, base: string): Promise<Roo
     }
     await sleep(50);
   }
+}
+
+/**
+ * The `roost serve` subprocesses of a suite: each gets its own directory and port; every process is killed and the
+ * scratch directory removed by `cleanup` (call it in `afterAll`).
+ */
+export function serverSuite(prefix: string): {
+  slot(name: string): Promise<{ dir: string; port: number; base: string }>;
+  spawn(configFile: string, base: string): Promise<RoostProcess>;
+  cleanup(): Promise<void>;
+} {
+  const tmp = scratch(prefix);
+  const procs: RoostProcess[] = [];
+  return {
+    async slot(name) {
+      const dir = join(tmp.dir, name);
+      mkdirSync(dir, { recursive: true });
+      const port = await freePort();
+      return { dir, port, base: `http://127.0.0.1:${port}` };
+    },
+    async spawn(configFile, base) {
+      const p = await spawnServer(configFile, base);
+      procs.push(p);
+      return p;
+    },
+    async cleanup() {
+      for (const p of procs) await p.kill();
+      tmp.remove();
+    },
+  };
+}
+
+/** Where a Slurm command lives on this machine. */
+export function slurmCommand(name: string): string {
+  return execFileSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).trim();
+}
+
+/** Link the real Slurm commands that `bin` (a `slurm.bin_dir` of wrappers) does not hold itself. */
+export function linkSlurmCommands(bin: string): void {
+  for (const c of ["sbatch", "squeue", "scontrol", "scancel", "sinfo", "sacct"])
+    if (!existsSync(join(bin, c))) symlinkSync(slurmCommand(c), join(bin, c));
+}
+
+/** Write into `bin` an `sbatch` that submits for real, records the id in `mark`, then never answers. */
+export function writeStallingSbatch(bin: string, mark: string): void {
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(
+    join(bin, "sbatch"),
+    `#!/bin/bash\nout=$(${slurmCommand("sbatch")} "$@")\nrc=$?\nprintf '%s\\n' "$out" > ${mark}.tmp && mv ${mark}.tmp ${mark}\n[ $rc = 0 ] || exit $rc\nexec sleep 3600\n`,
+  );
+  chmodSync(join(bin, "sbatch"), 0o755);
 }
 
 /** Wait `ms` milliseconds. */

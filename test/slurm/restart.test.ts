@@ -5,63 +5,39 @@
  * submitted twice: each Roost job has exactly one Slurm job of its name, and the run counter one line per job.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, test } from "vitest";
-import { freePort } from "../helpers/server.js";
 import {
   CLI,
-  type RoostProcess,
+  linkSlurmCommands,
   requireCluster,
-  scratch,
+  serverSuite,
   sleep,
   slurmJobsNamed,
-  spawnServer,
   submit,
   waitStatus,
   writeConfig,
+  writeStallingSbatch,
 } from "./helpers.js";
 
 const run = requireCluster();
 const exec = promisify(execFile);
 const EXCLUDE = '[slurm.defaults]\nextra_args = ["--exclude=n2"]\n';
 
-/** A bin dir whose sbatch submits for real, records the id in `mark`, then never answers. */
-async function stallingSbatch(dir: string, mark: string): Promise<string> {
-  const bin = join(dir, "bin");
-  mkdirSync(bin, { recursive: true });
-  const real = (await exec("sh", ["-c", "command -v sbatch"])).stdout.trim();
-  writeFileSync(
-    join(bin, "sbatch"),
-    `#!/bin/bash\nout=$(${real} "$@")\nrc=$?\nprintf '%s\\n' "$out" > ${mark}.tmp && mv ${mark}.tmp ${mark}\n[ $rc = 0 ] || exit $rc\nexec sleep 3600\n`,
-  );
-  chmodSync(join(bin, "sbatch"), 0o755);
-  for (const c of ["squeue", "scontrol", "scancel", "sinfo", "sacct"]) {
-    const p = (await exec("sh", ["-c", `command -v ${c}`])).stdout.trim();
-    symlinkSync(p, join(bin, c));
-  }
-  return bin;
-}
-
 describe.runIf(run).sequential("server crashes and restarts", { timeout: 120_000 }, () => {
-  const tmp = scratch("roost-slurm-restart-");
-  const procs: RoostProcess[] = [];
-  afterAll(async () => {
-    for (const p of procs) await p.kill();
-    tmp.remove();
-  });
+  const servers = serverSuite("roost-slurm-restart-");
+  afterAll(() => servers.cleanup());
 
   test("SIGKILL between sbatch and storing the Slurm id: adopted by name, not submitted again", async () => {
-    const dir = join(tmp.dir, "a");
-    mkdirSync(dir);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
+    const { dir, port, base } = await servers.slot("a");
     const mark = join(dir, "sbatch-answered");
-    const bin = await stallingSbatch(dir, mark);
+    const bin = join(dir, "bin");
+    writeStallingSbatch(bin, mark);
+    linkSlurmCommands(bin);
     const counter = join(dir, "runs.txt");
-    let server = await spawnServer(writeConfig(dir, port, { extra: EXCLUDE, binDir: bin }), base);
-    procs.push(server);
+    let server = await servers.spawn(writeConfig(dir, port, { extra: EXCLUDE, binDir: bin }), base);
     const { jobId, statusUrl } = await submit(base, "sl_count", { file: counter, delay: 2 });
     for (let i = 0; i < 200 && !existsSync(mark); i++) await sleep(50);
     const slurmId = readFileSync(mark, "utf8").trim();
@@ -69,8 +45,7 @@ describe.runIf(run).sequential("server crashes and restarts", { timeout: 120_000
     // The server is waiting for sbatch's answer: it has the job in Slurm but not its id.
     await server.kill();
     await sleep(500);
-    server = await spawnServer(writeConfig(dir, port, { extra: EXCLUDE }), base);
-    procs.push(server);
+    server = await servers.spawn(writeConfig(dir, port, { extra: EXCLUDE }), base);
     const done = await waitStatus(statusUrl, 60_000);
     expect(done.kind, done.message).toBe("succeeded");
     expect(slurmJobsNamed(`roost-${jobId}-a1`)).toEqual([slurmId]);
@@ -79,14 +54,10 @@ describe.runIf(run).sequential("server crashes and restarts", { timeout: 120_000
   });
 
   test("SIGKILL while jobs run (and one is queued): reconciled by id, no duplicates, cancel while down", async () => {
-    const dir = join(tmp.dir, "b");
-    mkdirSync(dir);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
+    const { dir, port, base } = await servers.slot("b");
     const configFile = writeConfig(dir, port, { extra: EXCLUDE });
     const counter = join(dir, "runs.txt");
-    let server = await spawnServer(configFile, base);
-    procs.push(server);
+    let server = await servers.spawn(configFile, base);
     // Six jobs: three end while the server is down, three after it is back; one more waits an hour in the queue.
     const jobs = await Promise.all(
       [1, 1, 1, 8, 8, 8].map((delay) => submit(base, "sl_count", { file: counter, delay })),
@@ -106,8 +77,7 @@ describe.runIf(run).sequential("server crashes and restarts", { timeout: 120_000
     ]);
     expect(stdout).toMatch(/scancel sent/);
     await sleep(3000);
-    server = await spawnServer(configFile, base);
-    procs.push(server);
+    server = await servers.spawn(configFile, base);
     for (const j of jobs) {
       const done = await waitStatus(j.statusUrl, 60_000);
       expect(done.kind, done.message).toBe("succeeded");
