@@ -159,25 +159,9 @@ function stopper(child: ChildProcess, dir: string): () => Promise<void> {
     });
 }
 
-/**
- * Start Roost (`roost serve`) on a free port with a temporary data directory. Loopback references are allowed so
- * tests can serve input files locally.
- */
-export async function startRoost(): Promise<ServiceProcess> {
-  requireBuiltCli();
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "roost-serve-"));
+/** Collect a spawned server's output and wait until its WPS endpoint answers (stopped and removed if it does not). */
+async function serviceOn(child: ChildProcess, port: number, dir: string): Promise<ServiceProcess> {
   let log = "";
-  const child = spawn(
-    process.execPath,
-    [CLI, "serve", "--port", String(port), "--data-dir", dir, "--log-level", "warn"],
-    {
-      env: { PATH: process.env.PATH ?? "", HOME: dir, ROOST_INPUTS_ALLOWED_HOSTS: "127.0.0.1" },
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
   child.stdout?.on("data", (c: Buffer) => (log += c.toString()));
   child.stderr?.on("data", (c: Buffer) => (log += c.toString()));
   const url = `http://127.0.0.1:${port}/wps`;
@@ -189,6 +173,27 @@ export async function startRoost(): Promise<ServiceProcess> {
     throw e;
   }
   return { url, dir, stop };
+}
+
+/**
+ * Start Roost (`roost serve`) on a free port with a temporary data directory. Loopback references are allowed so
+ * tests can serve input files locally.
+ */
+export async function startRoost(): Promise<ServiceProcess> {
+  requireBuiltCli();
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "roost-serve-"));
+  const child = spawn(
+    process.execPath,
+    [CLI, "serve", "--port", String(port), "--data-dir", dir, "--log-level", "warn"],
+    {
+      env: { PATH: process.env.PATH ?? "", HOME: dir, ROOST_INPUTS_ALLOWED_HOSTS: "127.0.0.1" },
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
+  return serviceOn(child, port, dir);
 }
 
 /** True when Debian's PyWPS and gunicorn are installed (what `bench/pywps/serve.sh` needs). */
@@ -200,23 +205,12 @@ export function pywpsAvailable(): boolean {
 export async function startPyWps(): Promise<ServiceProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "roost-pywps-"));
-  let log = "";
   const child = spawn("bash", [join(ROOT, "bench/pywps/serve.sh"), String(port), dir, "2"], {
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  child.stdout?.on("data", (c: Buffer) => (log += c.toString()));
-  child.stderr?.on("data", (c: Buffer) => (log += c.toString()));
-  const url = `http://127.0.0.1:${port}/wps`;
-  const stop = stopper(child, dir);
-  try {
-    await waitForWps(url, child, () => log, 30_000);
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-  return { url, dir, stop };
+  return serviceOn(child, port, dir);
 }
 
 /** A loopback HTTP server returning fixed files (path → content), for inputs passed by reference. */

@@ -5,25 +5,19 @@
  *
  * Workers on the "compute nodes" run the built `packages/server/dist/bin/roost.js`: `npm test` builds first.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { element, elements, parseXml, textOf } from "@roost/core";
 import { pino } from "pino";
 import { loadConfig } from "../../packages/server/src/config/load.js";
 import { type RunningServer, startServer } from "../../packages/server/src/main.js";
+import { type RoostProcess, spawnRoost, tempDir } from "../execution/helpers.js";
 import { freePort } from "../helpers/server.js";
+
+export type { RoostProcess };
+
 import { requireService } from "../helpers/services.js";
 
 /** The repository root. */
@@ -56,10 +50,7 @@ export function requireCluster(): boolean {
 }
 
 /** A scratch directory for one server: data dir, config file, bin wrappers. */
-export function scratch(prefix: string): { dir: string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
+export const scratch = tempDir;
 
 /**
  * The suite's server configuration. `extra` is appended TOML (per-process Slurm options). Fixture processes go to
@@ -154,53 +145,10 @@ export async function startSlurmServer(
   };
 }
 
-/** A `roost serve` subprocess (its own process group, so SIGKILL takes its children too). */
-export interface RoostProcess {
-  readonly child: ChildProcess;
-  output(): string;
-  kill(): Promise<void>;
-}
-
-/** Spawn `roost serve --config <file>` and wait until it answers. */
-export async function spawnServer(configFile: string, base: string): Promise<RoostProcess> {
-  const child = spawn(process.execPath, [CLI, "serve", "--config", configFile], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tmpdir() },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let log = "";
-  child.stdout?.on("data", (c: Buffer) => (log += c.toString()));
-  child.stderr?.on("data", (c: Buffer) => (log += c.toString()));
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const proc: RoostProcess = {
-    child,
-    output: () => log,
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) {
-        try {
-          process.kill(-child.pid!, "SIGKILL");
-        } catch {
-          // already gone
-        }
-        await exited;
-      }
-    },
-  };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`roost serve exited:\n${log}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return proc;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await proc.kill();
-      throw new Error(`roost serve did not answer within 30 s:\n${log}`);
-    }
-    await sleep(50);
-  }
+/** Spawn `roost serve --config <file>` (its own process group, so SIGKILL takes its children too) and wait until it
+ * answers at `base`. */
+export function spawnServer(configFile: string, base: string): Promise<RoostProcess> {
+  return spawnRoost(["--config", configFile], { port: Number(new URL(base).port) });
 }
 
 /**

@@ -79,13 +79,7 @@ export type PreparedValue =
   | { readonly kind: "literal"; readonly value: string; readonly dataType?: string }
   | ({ readonly kind: "reference"; readonly href: string } & FormatChoice)
   | ({ readonly kind: "complex"; readonly data: string; readonly xml: boolean } & FormatChoice)
-  | {
-      readonly kind: "bbox";
-      readonly crs?: string;
-      readonly dimensions: number;
-      readonly lowerCorner: readonly number[];
-      readonly upperCorner: readonly number[];
-    };
+  | ({ readonly kind: "bbox" } & BoundingBox);
 
 /** One checked input occurrence with its identifier. */
 export interface PreparedInput {

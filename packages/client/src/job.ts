@@ -5,7 +5,7 @@
  * not hammer the server.
  */
 import { EventEmitter } from "node:events";
-import { wps1 } from "@roost/core";
+import { type BoundingBox, wps1 } from "@roost/core";
 import {
   AbortedError,
   ConnectionError,
@@ -48,11 +48,7 @@ export interface OutputResult {
   readonly dataType?: string;
   readonly uom?: string;
   /** A bounding box output. */
-  readonly bbox?: {
-    readonly crs?: string;
-    readonly lowerCorner: readonly number[];
-    readonly upperCorner: readonly number[];
-  };
+  readonly bbox?: Omit<BoundingBox, "dimensions">;
 }
 
 /** What a job produced. */

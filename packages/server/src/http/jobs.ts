@@ -49,12 +49,16 @@ export function statusInfo(job: JobRecord, service: ExecutionService): Record<st
   };
 }
 
-function noSuchJob(reply: FastifyReply, id: string): FastifyReply {
-  const e = new RoostError("NoSuchJob", `No job '${id.slice(0, 40)}'`);
+/** An OGC API problem document (RFC 7807) for a catalogue error: status and type come from the catalogue. */
+function sendProblem(reply: FastifyReply, e: RoostError, title: string): FastifyReply {
   return reply
-    .code(404)
+    .code(e.spec.http)
     .type("application/problem+json")
-    .send({ type: e.spec.ogcType, title: "No such job", status: 404, detail: e.message });
+    .send({ type: e.spec.ogcType, title, status: e.spec.http, detail: e.message });
+}
+
+function noSuchJob(reply: FastifyReply, id: string): FastifyReply {
+  return sendProblem(reply, new RoostError("NoSuchJob", `No job '${id.slice(0, 40)}'`), "No such job");
 }
 
 /** Register the job routes. */

@@ -18,6 +18,7 @@
  */
 import type {
   AllowedValues,
+  BoundingBox,
   Format,
   LiteralType,
   MetadataLink,
@@ -169,13 +170,7 @@ export type Wps1OutputValue =
       readonly encoding?: string;
       readonly schema?: string;
     }
-  | {
-      readonly kind: "bbox";
-      readonly crs?: string;
-      readonly dimensions: number;
-      readonly lowerCorner: readonly number[];
-      readonly upperCorner: readonly number[];
-    };
+  | ({ readonly kind: "bbox" } & BoundingBox);
 
 /** One output of an ExecuteResponse. */
 export interface Wps1ResultOutput {

@@ -100,11 +100,12 @@ export function registerAdminCommands(program: Command): void {
     .action(async (ref: string, _o: unknown, cmd: Command) => {
       // The client's `jobs` command has the same options (--url, --json, …): commander may hand them to it.
       const o = cmd.optsWithGlobals<{ config?: string; url?: string }>();
-      const env = process.env;
-      if (o.config !== undefined || (env.ROOST_CONFIG && o.url === undefined && !env.WPS_SERVICE)) {
-        process.exit(await cancelJob(ref, o.config));
-      }
       const { cancelCommand, processIo } = await import("@roost/client/cli");
-      process.exitCode = await cancelCommand(processIo(), ref, o);
+      const io = processIo();
+      const serverSide =
+        o.config !== undefined ||
+        (Boolean(process.env.ROOST_CONFIG) && o.url === undefined && io.env.serviceUrl === undefined);
+      if (serverSide) process.exit(await cancelJob(ref, o.config));
+      process.exitCode = await cancelCommand(io, ref, o);
     });
 }
