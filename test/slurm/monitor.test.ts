@@ -17,7 +17,7 @@ import {
   type WorkerResult,
 } from "@roost/core";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { type DecideInput, decide, JobMonitor } from "../../packages/server/src/service/monitor.js";
+import { type DecideInput, decide, JobMonitor } from "../../packages/server/src/scheduler/slurm/monitor.js";
 import { JobDirs } from "../../packages/server/src/storage/job-dirs.js";
 import { openStore } from "../../packages/server/src/store/index.js";
 import type { AttemptEvidence } from "../../packages/server/src/worker/attempt-files.js";

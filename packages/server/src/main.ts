@@ -1,25 +1,28 @@
 /**
- * The composition root: configuration → logger → registry → job store → schedulers → execution service → HTTP.
- * Everything is created here and passed down; nothing below reads the environment or builds its own collaborators.
+ * The composition root: configuration → logger → registry → job store → backends → job API → HTTP. Everything is
+ * created here and passed down; nothing below reads the environment or builds its own collaborators.
  */
 import { mkdirSync } from "node:fs";
-import type { Scheduler } from "@roost/core";
+import type { MonitoredBackendFactory } from "@roost/core";
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { type Config, ConfigError } from "./config/load.js";
 import { assertValidPolicy, type ReferencePolicy } from "./fetch/index.js";
 import { buildApp } from "./http/app.js";
+import { PublicUrls } from "./http/urls.js";
 import { loadRegistry } from "./registry/registry.js";
 import { LocalScheduler } from "./scheduler/local/local-scheduler.js";
-import { slurmSchedulerFromConfig } from "./scheduler/slurm/from-config.js";
-import { ExecutionService } from "./service/execution-service.js";
+import { monitoredSlurmBackend, slurmSchedulerFromConfig } from "./scheduler/slurm/from-config.js";
+import { JobApi } from "./service/job-api.js";
 import { JobDirs } from "./storage/job-dirs.js";
+import { JobLog } from "./storage/job-log.js";
 import { openStore } from "./store/index.js";
 
 /** A running server. */
 export interface RunningServer {
   readonly app: FastifyInstance;
-  readonly service: ExecutionService;
+  /** The job API every front end uses. */
+  readonly service: JobApi;
   readonly config: Config;
   /** The address actually bound (useful with port 0). */
   readonly url: string;
@@ -64,28 +67,39 @@ export async function startServer(
     logger,
   });
   const dirs = new JobDirs(config.server.data_dir);
-  const schedulers = new Map<string, Scheduler>();
-  schedulers.set(
-    "local",
-    new LocalScheduler({
-      workers: config.jobs.workers,
-      demo: config.processes.demo,
-      modules: config.processes.modules,
-      killGraceMs: config.jobs.kill_grace * 1000,
-      logger,
-    }),
-  );
+  const jobLog = new JobLog(dirs);
+  const pool = new LocalScheduler({
+    workers: config.jobs.workers,
+    demo: config.processes.demo,
+    modules: config.processes.modules,
+    killGraceMs: config.jobs.kill_grace * 1000,
+    logger,
+  });
+  const remotes = new Map<string, MonitoredBackendFactory>();
   if (backendsUsed.has("slurm")) {
     try {
       const ids = registry.list().map((p) => p.identifier);
       // The composition root hands the server's environment (PATH, SLURM_CONF) to sbatch; nothing below reads it.
-      schedulers.set("slurm", slurmSchedulerFromConfig(config, ids, logger, opts.env ?? process.env));
+      const scheduler = slurmSchedulerFromConfig(config, ids, logger, opts.env ?? process.env);
+      remotes.set("slurm", monitoredSlurmBackend(config, { scheduler, store, dirs, jobLog, logger }));
     } catch (e) {
       await store.close();
       throw e;
     }
   }
-  const service = new ExecutionService({ config, registry, store, dirs, schedulers, logger, policy });
+  const urls = new PublicUrls(config.server.public_url);
+  const service = new JobApi({
+    config,
+    registry,
+    store,
+    dirs,
+    pool,
+    remotes,
+    jobLog,
+    logger,
+    policy,
+    outputsUrl: urls.outputs,
+  });
   try {
     await service.start();
   } catch (e) {

@@ -1,13 +1,21 @@
 /**
- * The error catalogue: every error Roost reports to a client has one code here, and the code alone decides the
- * HTTP status, the OWS exceptionCode (WPS 1.0.0 and 2.0.0) and the OGC API – Processes problem type. Front ends never
- * invent statuses; codes are never reused for a different meaning.
+ * The error catalogue: every error Roost reports to a client has one code here, and the code and the protocol alone
+ * decide the HTTP status, the OWS exceptionCode (WPS 1.0.0 and 2.0.0) and the OGC API – Processes problem type.
+ * Front ends never invent statuses; codes are never reused for a different meaning.
  */
+
+/** The protocol front ends, as the catalogue's status columns name them. */
+export type Protocol = "wps1" | "wps2" | "ogcapi";
 
 /** One row of the catalogue. */
 export interface ErrorSpec {
-  /** HTTP status sent with the exception. */
+  /** HTTP status sent with the exception, unless {@link ErrorSpec.status} names another for the protocol. */
   readonly http: number;
+  /**
+   * Per-protocol HTTP statuses where the protocols disagree: OGC API – Processes answers an unknown process or job
+   * with 404 (`/req/core/process-success`, `job-exception-no-such-job`), WPS 1.0.0 with 400 InvalidParameterValue.
+   */
+  readonly status?: Readonly<Partial<Record<Protocol, number>>>;
   /** OWS 1.1 exceptionCode used by WPS 1.0.0. */
   readonly wps1: string;
   /** exceptionCode used by WPS 2.0.0 (OWS 2.0 + WPS 2.0 codes). */
@@ -35,6 +43,7 @@ export const ERRORS = Object.freeze({
   },
   NoSuchProcess: {
     http: 400,
+    status: { ogcapi: 404 },
     wps1: "InvalidParameterValue",
     wps2: "NoSuchProcess",
     ogcType: `${OGC}no-such-process`,
@@ -131,6 +140,12 @@ export const ERRORS = Object.freeze({
 /** A Roost error code (a key of {@link ERRORS}). */
 export type ErrorCode = keyof typeof ERRORS;
 
+/** The HTTP status of an error code in one protocol (the catalogue's default when the protocol has no override). */
+export function httpStatus(code: ErrorCode, protocol: Protocol): number {
+  const spec: ErrorSpec = ERRORS[code];
+  return spec.status?.[protocol] ?? spec.http;
+}
+
 /**
  * An error meant for the client: its message is shown verbatim (after escaping), its code picks status and
  * exception code, and its locator names the offending parameter, input or output.
@@ -158,6 +173,11 @@ export class RoostError extends Error {
   /** The catalogue row for this error. */
   get spec(): ErrorSpec {
     return ERRORS[this.code];
+  }
+
+  /** The HTTP status of this error in `protocol`. */
+  status(protocol: Protocol): number {
+    return httpStatus(this.code, protocol);
   }
 }
 

@@ -4,17 +4,28 @@
  * directory.
  */
 import type { BoundingBox, LiteralValue, OutputRequest } from "../io/types.js";
+import type { Subscriber } from "./request.js";
 import type { JobStatus } from "./status.js";
 
-/** How the job was requested: everything needed to render its status document later. */
+/**
+ * How the job was requested: everything needed to render its results later, in the protocol that asked for them
+ * or in any other (one job model: a job submitted through one front end is visible through all).
+ */
 export interface JobRequestInfo {
-  /** Front end that accepted the job (`wps1`, ...). */
+  /** Front end that accepted the job (`wps1`, `wps2`, `ogcapi`). */
   readonly protocol: string;
   readonly response: "document" | "raw";
   readonly outputs: readonly OutputRequest[];
-  readonly lineage: boolean;
-  readonly statusUpdates: boolean;
   readonly language: string;
+  /** The request's inputs were kept (`request.json`) so they can be echoed (WPS 1.0.0 lineage) or re-run. */
+  readonly lineage?: boolean;
+  /**
+   * Whether progress is shown while the job runs. Only WPS 1.0.0 `status=false` turns it off (its stored document
+   * then reads "accepted" until the end); absent means true.
+   */
+  readonly statusUpdates?: boolean;
+  /** Callbacks to notify (OGC API – Processes `subscriber`). */
+  readonly subscriber?: Subscriber;
 }
 
 /** One produced output as recorded in the store. */

@@ -77,3 +77,42 @@ export interface Scheduler {
 export function attemptName(jobId: string, attempt: number): string {
   return `roost-${jobId}-a${attempt}`;
 }
+
+/**
+ * The local worker pool: a {@link Scheduler} on this machine that the job API also asks about capacity (admission
+ * control: a full queue answers ServerBusy before anything is written) and whose references it knows at once, so a
+ * synchronous request can stop its own attempt when the client goes away.
+ */
+export interface WorkerPool extends Scheduler {
+  /** Worker processes = attempts running at once. */
+  readonly size: number;
+  /** Attempts waiting for a worker, by priority. */
+  queued(): { readonly sync: number; readonly async: number };
+  /** Workers currently running an attempt. */
+  busy(): number;
+  /** The reference {@link Scheduler.submit} returns for an attempt (known before it is queued). */
+  refOf(jobId: string, attempt: number): string;
+  /** Stop: queued attempts are dropped, running ones get `graceMs` to finish, then their workers are killed. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * A poll-based backend as the job API drives it (Slurm, through its job monitor): attempts are handed over in the
+ * background (the job stays accepted while the controller is unreachable), the backend's jobs are reconciled at start,
+ * and outcomes arrive through the {@link SchedulerListener} the job API passes to the factory that builds it.
+ */
+export interface MonitoredBackend {
+  /** The backend name jobs record (`slurm`). */
+  readonly kind: string;
+  /** Reconcile this backend's unfinished jobs, then follow them. */
+  start(): Promise<void>;
+  /** Hand a new attempt over (returns at once; failures end the job through the listener). */
+  submit(req: SubmitRequest): void;
+  /** Stop a job's attempt (queued or running); the backend confirms through the listener. */
+  dismiss(job: { readonly id: string; readonly schedulerRef: string | null }): Promise<void>;
+  /** Stop following jobs (they keep running in the backend; the next start reconciles them). */
+  stop(): Promise<void>;
+}
+
+/** Builds a {@link MonitoredBackend} reporting to the job API's listener (the composition root supplies these). */
+export type MonitoredBackendFactory = (events: SchedulerListener) => MonitoredBackend;

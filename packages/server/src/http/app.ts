@@ -1,26 +1,28 @@
 /**
- * The HTTP application: Fastify with the protocol front ends as encapsulated plugins, request limits from the
- * configuration, and one error shape per route family (OWS ExceptionReport under /wps and /outputs, JSON problems
- * elsewhere).
+ * The HTTP application: Fastify with the protocol front ends as encapsulated plugins, each owning its body parsers,
+ * error handler and not-found handler (OWS ExceptionReports under /wps and /outputs, JSON problems elsewhere), and
+ * request limits from the configuration.
  */
 
-import { RoostError, wps1 } from "@roost/core";
+import { wps1 } from "@roost/core";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "../config/load.js";
-import type { ExecutionService } from "../service/execution-service.js";
+import type { JobApi } from "../service/job-api.js";
 import { sendWps1Exception, toRoostError } from "./exceptions.js";
 import { jobsPlugin } from "./jobs.js";
 import { outputsPlugin } from "./outputs.js";
+import { PublicUrls } from "./urls.js";
 import { wps1Plugin } from "./wps1.js";
 
 /** Build the Fastify application (not listening yet). */
 export async function buildApp(o: {
   readonly config: Config;
-  readonly service: ExecutionService;
+  readonly service: JobApi;
   readonly logger: Logger;
 }): Promise<FastifyInstance> {
   const { config, service } = o;
+  const urls = new PublicUrls(config.server.public_url);
   const trusted = config.server.trusted_proxies;
   const app = Fastify({
     loggerInstance: o.logger as unknown as FastifyBaseLogger,
@@ -53,23 +55,14 @@ export async function buildApp(o: {
     },
   });
 
-  // WPS POST bodies are XML whatever Content-Type the client sends (OWSLib sends text/xml, the ETS application/xml).
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    "*",
-    { parseAs: "string", bodyLimit: config.server.max_request_size },
-    (_req, body, done) => done(null, body),
-  );
-
   app.addHook("onSend", async (_req, reply) => {
     reply.header("X-Content-Type-Options", "nosniff");
   });
 
   app.setErrorHandler((err, req, reply) => {
-    if (req.url.startsWith("/wps") || req.url.startsWith("/outputs")) return sendWps1Exception(reply, err);
     const known = toRoostError(err);
     if (!known) req.log.error({ err }, "unexpected error");
-    const status = known?.spec.http ?? 500;
+    const status = known?.status("ogcapi") ?? 500;
     return reply
       .code(status)
       .type("application/problem+json")
@@ -82,12 +75,6 @@ export async function buildApp(o: {
   });
 
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith("/wps")) {
-      return sendWps1Exception(
-        reply,
-        new RoostError("NotFound", `No WPS resource at ${req.url.slice(0, 100)}; the endpoint is /wps`),
-      );
-    }
     return reply
       .code(404)
       .type("application/problem+json")
@@ -99,9 +86,13 @@ export async function buildApp(o: {
       });
   });
 
-  await app.register(wps1Plugin, { service, config });
-  await app.register(outputsPlugin, { service });
-  await app.register(jobsPlugin, { service });
+  await app.register(wps1Plugin, { service, config, urls });
+  await app.register(async (outputs) => {
+    // Published files sit beside the WPS status documents: their server errors are OWS ExceptionReports too.
+    outputs.setErrorHandler((err, _req, reply) => sendWps1Exception(reply, err));
+    await outputs.register(outputsPlugin, { service });
+  });
+  await app.register(jobsPlugin, { service, urls });
 
   app.get("/health", async () => ({ status: "ok" }));
   app.get("/", async (_req, reply) =>
@@ -111,12 +102,12 @@ export async function buildApp(o: {
       links: [
         {
           rel: "service",
-          href: `${config.server.public_url}/wps?service=WPS&request=GetCapabilities`,
+          href: `${urls.wps}?service=WPS&request=GetCapabilities`,
           title: "WPS 1.0.0 GetCapabilities",
         },
         {
           rel: "describe-all",
-          href: `${config.server.public_url}/wps?service=WPS&version=1.0.0&request=DescribeProcess&identifier=all`,
+          href: `${urls.wps}?service=WPS&version=1.0.0&request=DescribeProcess&identifier=all`,
         },
       ],
     }),

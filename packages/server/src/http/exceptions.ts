@@ -56,7 +56,7 @@ export function sendWps1Exception(reply: FastifyReply, e: unknown, language?: st
       text: x.message,
       ...(x.locator !== undefined ? { locator: x.locator } : {}),
     }));
-    status = known.spec.http;
+    status = known.status("wps1");
     retryAfter = known.retryAfter;
   } else {
     const ref = randomUUID();

@@ -6,10 +6,8 @@
  */
 import { isJobId, isTerminal, type JobRecord, type JobStatus, RoostError } from "@roost/core";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { ExecutionService } from "../service/execution-service.js";
-
-/** How long a DELETE waits for the job to really stop before answering (local jobs stop within the kill grace). */
-const DISMISS_WAIT_MS = 3000;
+import type { JobApi } from "../service/job-api.js";
+import type { PublicUrls } from "./urls.js";
 
 const OGC_STATUS: Record<JobStatus, string> = {
   accepted: "accepted",
@@ -20,7 +18,7 @@ const OGC_STATUS: Record<JobStatus, string> = {
 };
 
 /** A job as an OGC API – Processes `statusInfo` document. */
-export function statusInfo(job: JobRecord, service: ExecutionService): Record<string, unknown> {
+export function statusInfo(job: JobRecord, urls: PublicUrls): Record<string, unknown> {
   const iso = (t: number | null) => (t === null ? undefined : new Date(t).toISOString());
   return {
     type: "process",
@@ -34,11 +32,11 @@ export function statusInfo(job: JobRecord, service: ExecutionService): Record<st
     updated: iso(job.updatedAt),
     progress: job.progress ?? undefined,
     links: [
-      { href: `${service.jobsUrl}/${job.id}`, rel: "self", type: "application/json", title: "this document" },
+      { href: urls.job(job.id), rel: "self", type: "application/json", title: "this document" },
       ...(job.mode === "async"
         ? [
             {
-              href: service.statusLocation(job.id),
+              href: urls.statusDocument(job.id),
               rel: "alternate",
               type: "text/xml",
               title: "WPS 1.0.0 status document",
@@ -51,10 +49,11 @@ export function statusInfo(job: JobRecord, service: ExecutionService): Record<st
 
 /** An OGC API problem document (RFC 7807) for a catalogue error: status and type come from the catalogue. */
 function sendProblem(reply: FastifyReply, e: RoostError, title: string): FastifyReply {
+  const status = e.status("ogcapi");
   return reply
-    .code(e.spec.http)
+    .code(status)
     .type("application/problem+json")
-    .send({ type: e.spec.ogcType, title, status: e.spec.http, detail: e.message });
+    .send({ type: e.spec.ogcType, title, status, detail: e.message });
 }
 
 function noSuchJob(reply: FastifyReply, id: string): FastifyReply {
@@ -64,25 +63,20 @@ function noSuchJob(reply: FastifyReply, id: string): FastifyReply {
 /** Register the job routes. */
 export async function jobsPlugin(
   app: FastifyInstance,
-  o: { readonly service: ExecutionService },
+  o: { readonly service: JobApi; readonly urls: PublicUrls },
 ): Promise<void> {
-  const { service } = o;
+  const { service, urls } = o;
   app.get<{ Params: { jobId: string } }>("/jobs/:jobId", async (req, reply) => {
     const job = await service.job(req.params.jobId);
     if (!job) return noSuchJob(reply, req.params.jobId);
     reply.header("Cache-Control", isTerminal(job.status) ? "private, max-age=60" : "no-store");
-    return reply.type("application/json").send(statusInfo(job, service));
+    return reply.type("application/json").send(statusInfo(job, urls));
   });
 
   app.delete<{ Params: { jobId: string } }>("/jobs/:jobId", async (req, reply) => {
     const id = req.params.jobId;
     if (!isJobId(id) || !(await service.job(id))) return noSuchJob(reply, id);
-    let job = await service.dismiss(id);
-    const deadline = Date.now() + DISMISS_WAIT_MS;
-    while (!isTerminal(job.status) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      job = (await service.job(id)) ?? job;
-    }
-    return reply.type("application/json").send(statusInfo(job, service));
+    const job = await service.dismiss(id, { waitMs: service.dismissWaitMs });
+    return reply.type("application/json").send(statusInfo(job, urls));
   });
 }

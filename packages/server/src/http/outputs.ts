@@ -6,7 +6,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
-import type { ExecutionService } from "../service/execution-service.js";
+import type { JobApi } from "../service/job-api.js";
 
 const EXT_TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
@@ -24,10 +24,7 @@ const EXT_TYPES: Record<string, string> = {
 };
 
 /** Register the outputs route. */
-export async function outputsPlugin(
-  app: FastifyInstance,
-  o: { readonly service: ExecutionService },
-): Promise<void> {
+export async function outputsPlugin(app: FastifyInstance, o: { readonly service: JobApi }): Promise<void> {
   const { service } = o;
   app.get<{ Params: { jobId: string; "*": string } }>("/outputs/:jobId/*", async (req, reply) => {
     const { jobId } = req.params;

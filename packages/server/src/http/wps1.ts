@@ -1,7 +1,10 @@
 /**
- * The WPS 1.0.0 front end at `/wps`: KVP (GET) and XML (POST) bindings of GetCapabilities, DescribeProcess and
- * Execute. It decodes requests, negotiates the language, calls the execution service and encodes the results;
- * every error leaves as an OWS ExceptionReport with the catalogue's status.
+ * The WPS 1.0.0 front end: KVP (GET) and XML (POST) bindings of GetCapabilities, DescribeProcess and Execute at
+ * `/wps`, and the stored status documents at `/outputs/<jobId>.xml`. A self-contained fastify plugin: it owns its body
+ * parser (WPS bodies are XML whatever Content-Type the client sends — OWSLib sends text/xml, the ETS
+ * application/xml), its error handler and its not-found handler, so every error under its routes leaves as an OWS
+ * ExceptionReport with the catalogue's status. It decodes requests, negotiates the language, calls the job API and
+ * encodes the views.
  */
 import { createReadStream } from "node:fs";
 import { join } from "node:path";
@@ -16,18 +19,23 @@ import {
 } from "@roost/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/load.js";
-import type { ExecutionService } from "../service/execution-service.js";
+import type { JobApi } from "../service/job-api.js";
 import { negotiateLanguage } from "../service/languages.js";
-import { outputHref } from "../service/views.js";
+import { exceptionCode } from "../service/views.js";
 import { sendWps1Exception } from "./exceptions.js";
+import type { PublicUrls } from "./urls.js";
 
 const XML_TYPE = "text/xml; charset=utf-8";
 
 /** Options of the plugin. */
 export interface Wps1Options {
-  readonly service: ExecutionService;
+  readonly service: JobApi;
   readonly config: Config;
+  readonly urls: PublicUrls;
 }
+
+/** How WPS 1.0.0 names a stored error's code. */
+const wps1Code = (code: string) => exceptionCode(code, "wps1");
 
 /** Parse a raw query string into lower-cased names → first value (names are case-insensitive in OWS KVP). */
 export function kvpParams(url: string): Map<string, string> {
@@ -74,10 +82,18 @@ function checkAcceptVersions(versions: readonly string[] | undefined): void {
   }
 }
 
-/** Register the WPS 1.0.0 routes. */
+/** Register the WPS 1.0.0 routes (encapsulated: register without fastify-plugin). */
 export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<void> {
-  const { service, config } = o;
-  const endpoint = `${config.server.public_url}/wps`;
+  const { service, config, urls } = o;
+  const endpoint = urls.wps;
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    "*",
+    { parseAs: "string", bodyLimit: config.server.max_request_size },
+    (_req, body, done) => done(null, body),
+  );
+  app.setErrorHandler((err, _req, reply) => sendWps1Exception(reply, err));
   const serviceInstance = `${endpoint}?service=WPS&request=GetCapabilities`;
   const svcInfo = {
     title: config.metadata.title,
@@ -103,7 +119,7 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
     let doc = capsCache.get(lang);
     if (doc === undefined) {
       doc = wps1.encodeCapabilities(svcInfo, endpoint, service.processes(), lang, {
-        jobsUrl: service.jobsUrl,
+        jobsUrl: urls.jobs,
       });
       capsCache.set(lang, doc);
     }
@@ -152,9 +168,19 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
     reply.raw.on("close", () => {
       if (!reply.raw.writableFinished) ac.abort();
     });
-    const { job, process: p } = await service.execute(ex, { language, signal: ac.signal });
+    const { job, process: p } = await service.execute(ex, {
+      protocol: "wps1",
+      language,
+      signal: ac.signal,
+      lineage: ex.lineage,
+      statusUpdates: ex.statusUpdates,
+      modeLocator: "storeExecuteResponse",
+    });
     if (ex.response === "raw") return sendRaw(reply, p, job);
-    const view = await service.view(job, { statusLocation: job.mode === "async" });
+    const view = await service.view(job, {
+      exceptionCode: wps1Code,
+      ...(job.mode === "async" ? { statusLocation: urls.statusDocument(job.id) } : {}),
+    });
     return reply.type(XML_TYPE).send(wps1.encodeExecuteResponse(view, serviceInstance));
   };
 
@@ -193,7 +219,7 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
           "Content-Disposition",
           `inline; filename="${stored.file.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
         );
-        reply.header("Content-Location", outputHref(service.outputsUrl, job.id, stored.file));
+        reply.header("Content-Location", service.outputHref(job.id, stored.file));
         if ((req.encoding ?? "").toLowerCase() === "base64" && stored.encoding?.toLowerCase() !== "base64") {
           const { readFile } = await import("node:fs/promises");
           return reply.type(stored.mimeType).send((await readFile(path)).toString("base64"));
@@ -203,6 +229,19 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
       }
     }
   };
+
+  await app.register(
+    async (wps) => {
+      // Unknown paths under /wps answer an ExceptionReport, not the OGC API's problem JSON.
+      wps.setNotFoundHandler((req, reply) =>
+        sendWps1Exception(
+          reply,
+          new RoostError("NotFound", `No WPS resource at ${req.url.slice(0, 100)}; the endpoint is /wps`),
+        ),
+      );
+    },
+    { prefix: "/wps" },
+  );
 
   app.get("/wps", async (req, reply) => {
     const params = kvpParams(req.url);
@@ -258,7 +297,7 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
       // status=false: "the Status element shall not be updated until the process either completes successfully
       // or fails" (XSD annotation of `status`), so a running job still reads as accepted.
       const shown: JobRecord =
-        job.status === "running" && !job.request.statusUpdates
+        job.status === "running" && job.request.statusUpdates === false
           ? {
               ...job,
               status: "accepted",
@@ -267,7 +306,10 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
               updatedAt: job.createdAt,
             }
           : job;
-      const view = await service.view(shown, { statusLocation: true });
+      const view = await service.view(shown, {
+        exceptionCode: wps1Code,
+        statusLocation: urls.statusDocument(job.id),
+      });
       reply.header("Cache-Control", isTerminal(job.status) ? "private, max-age=60" : "no-store");
       return reply.type(XML_TYPE).send(wps1.encodeExecuteResponse(view, serviceInstance));
     } catch (e) {

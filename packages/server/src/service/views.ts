@@ -38,17 +38,17 @@ export interface ViewContext {
   readonly maxInline: number;
   /** Lineage echo, when the request asked for it. */
   readonly lineage?: { readonly inputs: readonly RawInput[]; readonly outputs: readonly OutputRequest[] };
-  /** Exception code column of the catalogue to use (`wps1`, `wps2`). */
-  readonly codes: "wps1" | "wps2";
+  /** The protocol's exception code for a stored catalogue code (supplied by the front end). */
+  readonly exceptionCode: (code: string) => string;
 }
 
-/** The protocol exception code of a stored error code. */
+/** The OWS exception code of a stored catalogue code, for the WPS front ends (`NoApplicableCode` when unknown). */
 export function exceptionCode(code: string, column: "wps1" | "wps2"): string {
   const spec = (ERRORS as Record<string, (typeof ERRORS)[ErrorCode]>)[code];
   return spec ? spec[column] : "NoApplicableCode";
 }
 
-function status(job: JobRecord, codes: "wps1" | "wps2"): StatusView {
+function status(job: JobRecord, codeOf: (code: string) => string): StatusView {
   switch (job.status) {
     case "accepted":
       return { kind: "accepted", message: job.message ?? "Process accepted" };
@@ -61,7 +61,7 @@ function status(job: JobRecord, codes: "wps1" | "wps2"): StatusView {
     case "failed": {
       const e = job.error ?? { code: "Internal", message: "Process failed" };
       const err: ErrorView = {
-        code: exceptionCode(e.code, codes),
+        code: codeOf(e.code),
         text: e.message,
         ...(e.locator !== undefined ? { locator: e.locator } : {}),
       };
@@ -182,7 +182,7 @@ export function jobView(
     jobId: job.id,
     process: p,
     language: job.request.language,
-    status: status(job, ctx.codes),
+    status: status(job, ctx.exceptionCode),
     time,
     created: new Date(job.createdAt),
     ...(job.startedAt !== null ? { started: new Date(job.startedAt) } : {}),

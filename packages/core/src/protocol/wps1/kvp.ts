@@ -22,7 +22,15 @@ export type Wps1Request =
       readonly identifiers: readonly string[];
       readonly language?: string;
     }
-  | { readonly operation: "Execute"; readonly execute: ExecuteRequest };
+  | { readonly operation: "Execute"; readonly execute: Wps1ExecuteRequest };
+
+/** A WPS 1.0.0 Execute: the neutral request plus the two ResponseDocument flags only this version has. */
+export interface Wps1ExecuteRequest extends ExecuteRequest {
+  /** Echo inputs and output definitions in the response (`lineage`). */
+  readonly lineage: boolean;
+  /** `status=true`: the stored document shows progress while the job runs. */
+  readonly statusUpdates: boolean;
+}
 
 /** The operations this front end knows (matched case-insensitively). */
 export const OPERATIONS = ["GetCapabilities", "DescribeProcess", "Execute"] as const;
@@ -205,7 +213,7 @@ export function executeRequest(
   status: boolean,
   lineage: boolean,
   language: string | undefined,
-): ExecuteRequest {
+): Wps1ExecuteRequest {
   if (response === "raw" && store) {
     throw new RoostError(
       "InvalidParameter",

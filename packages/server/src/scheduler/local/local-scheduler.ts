@@ -11,9 +11,9 @@ import { fileURLToPath } from "node:url";
 import type {
   JobSpec,
   Observation,
-  Scheduler,
   SchedulerListener,
   SubmitRequest,
+  WorkerPool,
   WorkerResult,
 } from "@roost/core";
 import { attemptName } from "@roost/core";
@@ -81,7 +81,7 @@ function childEntry(): { path: string; execArgv: string[] } {
 }
 
 /** The local worker pool. */
-export class LocalScheduler implements Scheduler {
+export class LocalScheduler implements WorkerPool {
   readonly kind = "local";
   readonly #o: LocalSchedulerOptions;
   readonly #workers: Worker[] = [];
@@ -94,6 +94,16 @@ export class LocalScheduler implements Scheduler {
 
   constructor(o: LocalSchedulerOptions) {
     this.#o = o;
+  }
+
+  /** Worker processes = attempts running at once. */
+  get size(): number {
+    return this.#o.workers;
+  }
+
+  /** The reference of an attempt in this pool. */
+  refOf(jobId: string, attempt: number): string {
+    return localRef(jobId, attempt);
   }
 
   /** Attempts waiting for a worker, by priority. */

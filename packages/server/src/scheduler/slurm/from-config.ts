@@ -5,9 +5,13 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { JobStore, MonitoredBackendFactory, Scheduler } from "@roost/core";
 import { type Config, ConfigError } from "../../config/load.js";
+import type { JobDirs } from "../../storage/job-dirs.js";
+import type { JobLog } from "../../storage/job-log.js";
 import { mergeOptions, type SlurmJobOptions, validateOptions } from "./batch-script.js";
 import { SlurmCli } from "./cli.js";
+import { JobMonitor, type MonitorLogger } from "./monitor.js";
 import { SlurmScheduler } from "./slurm-scheduler.js";
 
 /**
@@ -108,4 +112,47 @@ export function slurmSchedulerFromConfig(
 export interface SlurmSchedulerLogger {
   warn(o: object, m: string): void;
   info(o: object, m: string): void;
+}
+
+/**
+ * The Slurm backend as the job API drives it: the adapter wrapped in its job monitor, polling with the `[slurm]`
+ * intervals. The job API calls the factory with its event listener at start.
+ */
+export function monitoredSlurmBackend(
+  config: Config,
+  o: {
+    readonly scheduler: Scheduler;
+    readonly store: JobStore;
+    readonly dirs: JobDirs;
+    readonly jobLog: JobLog;
+    readonly logger: MonitorLogger;
+  },
+): MonitoredBackendFactory {
+  const c = config.slurm;
+  return (events) => {
+    const monitor = new JobMonitor({
+      scheduler: o.scheduler,
+      store: o.store,
+      dirs: o.dirs,
+      jobLog: o.jobLog,
+      events,
+      logger: o.logger,
+      minPollMs: c.min_poll_interval * 1000,
+      maxPollMs: Math.max(c.poll_interval, c.min_poll_interval) * 1000,
+      lostGraceMs: c.lost_grace * 1000,
+      submitDeadlineMs: c.submit_deadline * 1000,
+      backendLabel: "Slurm",
+    });
+    return {
+      kind: monitor.kind,
+      start: () => monitor.start(),
+      submit: (req) => monitor.submit(req),
+      dismiss: (job) => monitor.dismiss(job),
+      async stop() {
+        await monitor.stop();
+        // Slurm jobs outlive the server on purpose: the next start reconciles them.
+        await o.scheduler.close();
+      },
+    };
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * The Slurm backend, through the CLI (Debian bookworm ships 22.05 and Node has no maintained DRMAA binding). It only
- * talks to Slurm: the job monitor (`service/monitor.ts`) decides outcomes from its observations and the attempt
+ * talks to Slurm: the job monitor (`monitor.ts`) decides outcomes from its observations and the attempt
  * files, retries transient submission errors and reconciles after a restart.
  *
  * - submit: the batch script (a constant, see `batch-script.ts`) is written into the attempt directory, then

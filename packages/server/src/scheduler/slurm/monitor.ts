@@ -1,6 +1,7 @@
 /**
- * The job monitor: the backend-independent half of running jobs on a poll-based scheduler (Slurm). The execution
- * service starts one per such backend; the backend adapter only talks to the scheduler, the monitor decides.
+ * The job monitor: the half of running jobs on a poll-based scheduler (Slurm) that decides; the Slurm adapter
+ * (`slurm-scheduler.ts`) only talks to the scheduler. The composition root builds one per poll-based backend
+ * (`from-config.ts`) and the job API drives it as a {@link MonitoredBackend}.
  *
  * - Submission: the attempt number is recorded before the backend call and the backend's reference right after, so
  *   a crash in between is repaired by looking the attempt up by name. Transient errors (controller unreachable) are
@@ -19,7 +20,7 @@
  *   ever started it, and then under the same attempt number (the worker's exclusive claim fences a duplicate).
  */
 import { type FSWatcher, watch } from "node:fs";
-import { appendFile, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   ACTIVE,
@@ -27,20 +28,24 @@ import {
   type JobRecord,
   type JobSpec,
   type JobStore,
+  type MonitoredBackend,
   type Observation,
   type Scheduler,
   type SchedulerListener,
   type SubmitRequest,
   type WorkerFailure,
-  type WorkerResult,
 } from "@roost/core";
-import type { JobDirs } from "../storage/job-dirs.js";
+import type { JobDirs } from "../../storage/job-dirs.js";
+import { JobLog } from "../../storage/job-log.js";
 import {
   type AttemptEvidence,
   HEARTBEAT_INTERVAL_MS,
   readAttempt,
   slurmOutputTail,
-} from "../worker/attempt-files.js";
+} from "../../worker/attempt-files.js";
+import { type DecideInput, type Decision, decide } from "./outcome.js";
+
+export { type DecideInput, type Decision, decide };
 
 /** Logger subset the monitor uses. */
 export interface MonitorLogger {
@@ -73,141 +78,8 @@ export interface MonitorOptions {
   readonly recancelMs?: number;
   /** How messages name the backend ("Slurm job 42 TIMEOUT …"); default the scheduler's kind. */
   readonly backendLabel?: string;
-}
-
-/** What {@link decide} needs to know about a job. */
-export interface DecideInput {
-  readonly jobId: string;
-  readonly attempt: number;
-  /** The backend reference (Slurm job id), if any. */
-  readonly ref: string | undefined;
-  readonly dismiss: boolean;
-  readonly obs: Observation;
-  readonly files: AttemptEvidence;
-  /** Tail of the job's output (Slurm: `slurm-<id>.out`), for failures without a result. */
-  readonly outputTail?: string;
-  readonly now: number;
-  /** When the job was first seen unknown (without an exit status) / completed without a result. */
-  readonly unknownSince?: number | undefined;
-  readonly noResultSince?: number | undefined;
-  readonly lostGraceMs: number;
-  /** How messages name the backend (default "Slurm"). */
-  readonly backendLabel?: string;
-}
-
-/** What to do with a job after one observation. */
-export type Decision =
-  | { readonly kind: "queued"; readonly reason?: string }
-  | { readonly kind: "running" }
-  | { readonly kind: "finish"; readonly result: WorkerResult }
-  | { readonly kind: "wait"; readonly unknownSince?: number; readonly noResultSince?: number };
-
-const OOM = /exceeded memory limit|out of memory|oom[-_ ]?kill/i;
-
-function signalName(n: number): string {
-  const names: Record<number, string> = {
-    1: "SIGHUP",
-    2: "SIGINT",
-    6: "SIGABRT",
-    9: "SIGKILL",
-    11: "SIGSEGV",
-    15: "SIGTERM",
-  };
-  return names[n] ?? `signal ${n}`;
-}
-
-/** "Slurm job 123 FAILED on n1" — how messages name the scheduler's view. */
-function jobLabel(i: DecideInput): string {
-  const n = i.obs.native ? ` ${i.obs.native.split(/\s/)[0]}` : "";
-  const on = i.obs.node ? ` on ${i.obs.node}` : "";
-  return `${i.backendLabel ?? "Slurm"} job ${i.ref ?? "?"}${n}${on}`;
-}
-
-/** Why a worker's exit status is what it is, in words. */
-function exitWords(code: number | undefined, signal: number | undefined): string {
-  if (signal !== undefined && signal > 0) return `the job was killed by ${signalName(signal)}`;
-  if (code === undefined) return "the worker ended without an exit status";
-  if (code === 75)
-    return "the worker refused to run: this attempt had already been started (requeued or duplicated)";
-  if (code > 128) return `the worker was killed by ${signalName(code - 128)} (exit status ${code})`;
-  return `the worker exited with code ${code}`;
-}
-
-/**
- * The outcome rules (Slurm notes §3.3), as a pure function. Success needs the scheduler's COMPLETED (or, once it
- * has forgotten the job, the wrapper's exit status 0) **and** the worker's result for this attempt; every other end
- * is a failure carrying the scheduler's reason, except a cancellation the user asked for.
- */
-export function decide(i: DecideInput): Decision {
-  const { files, jobId, attempt } = i;
-  // A job id slurmctld reused after losing its state is not this attempt.
-  const obs: Observation =
-    i.obs.name !== undefined && i.obs.name !== attemptName(jobId, attempt) ? { state: "unknown" } : i.obs;
-  const fail = (kind: WorkerFailure["kind"], message: string): Decision => ({
-    kind: "finish",
-    result: { jobId, attempt, ok: false, failure: { kind, message } },
-  });
-  const label = jobLabel({ ...i, obs });
-  const result = files.result;
-  // The worker's own account of a failure (a process error, its own time limit) is the most precise message. A
-  // "cancelled" result only says the worker got TERM: who sent it (scancel, the time limit, someone's kill) is
-  // the scheduler's to say.
-  const own = result && !result.ok && result.failure.kind !== "cancelled" ? result : undefined;
-  switch (obs.state) {
-    case "queued":
-      return obs.reason !== undefined ? { kind: "queued", reason: obs.reason } : { kind: "queued" };
-    case "running":
-      return { kind: "running" };
-    case "completed": {
-      if (result?.ok) return { kind: "finish", result };
-      if (own) return { kind: "finish", result: own };
-      if (result) return fail("crashed", `${label}, but the worker was stopped by a signal`);
-      const since = i.noResultSince ?? i.now;
-      if (i.now - since >= i.lostGraceMs)
-        return fail(
-          "crashed",
-          `${label}, but the worker left no result (${exitWords(files.exitCode, undefined)})`,
-        );
-      return { kind: "wait", noResultSince: since };
-    }
-    case "failed":
-    case "out_of_memory": {
-      if (own) return { kind: "finish", result: own };
-      if (obs.state === "out_of_memory" || OOM.test(i.outputTail ?? ""))
-        return fail("crashed", `${label}: out of memory (the job exceeded its memory limit)`);
-      const code = obs.exitCode ?? files.exitCode;
-      return fail("crashed", `${label}: ${exitWords(code, obs.signal)}`);
-    }
-    case "cancelled":
-      if (i.dismiss) return fail("cancelled", "Job dismissed");
-      return fail("scheduler", `${label}: cancelled outside Roost (by an administrator or the scheduler)`);
-    case "timeout": {
-      const warned = files.signals.includes("USR1") ? "; the worker was warned before" : "";
-      return fail("timeout", `${label}: the Slurm time limit was exceeded${warned}`);
-    }
-    case "node_fail":
-      return fail(
-        "lost",
-        `${label}: the node failed or the job was preempted (not the process's fault; submit it again)`,
-      );
-    default: {
-      // The backend no longer knows the job: the attempt files decide.
-      if (own) return { kind: "finish", result: own };
-      if (result?.ok && files.exitCode === 0) return { kind: "finish", result };
-      if (files.exitCode !== undefined && files.exitCode !== 0)
-        return fail("crashed", `${label}: ${exitWords(files.exitCode, undefined)}`);
-      if (i.dismiss && !files.started) return fail("cancelled", "Job dismissed");
-      const since = i.unknownSince ?? i.now;
-      if (i.now - since >= i.lostGraceMs) {
-        if (i.dismiss) return fail("cancelled", "Job dismissed");
-        return fail(
-          "lost",
-          `${i.backendLabel ?? "Slurm"} job ${i.ref ?? "?"} is no longer known to ${i.backendLabel ?? "Slurm"} and its worker left no exit status: the job was lost`,
-        );
-      }
-      return { kind: "wait", unknownSince: since };
-    }
-  }
+  /** The job-log writer shared with the job API (default: one of its own on `dirs`). */
+  readonly jobLog?: JobLog;
 }
 
 /** A job the monitor follows. */
@@ -254,8 +126,9 @@ export interface MonitorStats {
 }
 
 /** See the module comment. */
-export class JobMonitor {
+export class JobMonitor implements MonitoredBackend {
   readonly #o: MonitorOptions;
+  readonly #jobLogWriter: JobLog;
   readonly #jobs = new Map<string, Tracked>();
   /** Jobs handed to the service as finished, with the time: the resync must not pick them up again at once. */
   readonly #finished = new Map<string, number>();
@@ -279,6 +152,12 @@ export class JobMonitor {
 
   constructor(o: MonitorOptions) {
     this.#o = o;
+    this.#jobLogWriter = o.jobLog ?? new JobLog(o.dirs);
+  }
+
+  /** The backend name jobs record (the scheduler's kind). */
+  get kind(): string {
+    return this.#o.scheduler.kind;
   }
 
   get #log(): MonitorLogger {
@@ -327,7 +206,7 @@ export class JobMonitor {
    * it and the job becomes dismissed. A job still being submitted is cancelled as soon as it has a reference, or
    * never submitted if the backend was unreachable.
    */
-  async dismiss(job: JobRecord): Promise<void> {
+  async dismiss(job: Pick<JobRecord, "id" | "schedulerRef">): Promise<void> {
     const t = this.#jobs.get(job.id);
     if (!t) {
       if (job.schedulerRef) await this.#o.scheduler.cancel(job.schedulerRef);
@@ -529,10 +408,9 @@ export class JobMonitor {
     if (t.dismiss) await this.#cancel(t);
   }
 
-  /** A line in the job's lifecycle log (`job.log`), next to the service's own. */
+  /** A line in the job's lifecycle log (`job.log`), through the writer the job API uses too. */
   #jobLog(jobId: string, event: string, fields: Record<string, unknown>): void {
-    const line = `${JSON.stringify({ time: new Date().toISOString(), event, ...fields })}\n`;
-    appendFile(this.#o.dirs.log(jobId), line).catch(() => {});
+    this.#jobLogWriter.write(jobId, event, fields);
   }
 
   async #adoptRow(row: JobRecord): Promise<void> {

@@ -1,0 +1,275 @@
+/**
+ * Backend reports → the store. Every backend (the local pool pushing over IPC, the Slurm monitor polling) reports an
+ * attempt's start, progress and end through the one {@link SchedulerListener} built here, and this module is the only
+ * code that turns them into store writes: serialised per job, fenced by attempt number, outputs published (one
+ * rename) before "succeeded" is written. Synchronous jobs are settled in memory and journalled.
+ */
+import { rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  type FinishedJob,
+  isTerminal,
+  type JobErrorInfo,
+  type JobRecord,
+  type JobStore,
+  type SchedulerListener,
+  type WorkerFailure,
+  type WorkerProgress,
+  type WorkerResult,
+} from "@roost/core";
+import type { Logger } from "pino";
+import { attemptDir, type JobDirs } from "../storage/job-dirs.js";
+import type { JobLog } from "../storage/job-log.js";
+import type { LocalRuns } from "./local-runs.js";
+import { ProgressBuffer } from "./progress.js";
+import type { SyncJournal } from "./sync-journal.js";
+
+/** Catalogue code recorded for every failed job: the message carries the reason (process error, crash, limit…). */
+export const FAILURE_CODE = "ProcessFailed";
+
+/** Collaborators of {@link JobEvents}. */
+export interface JobEventsOptions {
+  readonly store: JobStore;
+  readonly dirs: JobDirs;
+  readonly jobLog: JobLog;
+  readonly logger: Logger;
+  readonly runs: LocalRuns;
+  readonly journal: SyncJournal;
+}
+
+/** See the module comment. */
+export class JobEvents {
+  readonly #o: JobEventsOptions;
+  /** Per-job serialisation of store writes. */
+  readonly #chains = new Map<string, Promise<void>>();
+  /** Requests waiting for a job to end (sync executions). */
+  readonly #waiters = new Map<string, (job: JobRecord | undefined) => void>();
+  /** Sync jobs answered because they ran past `sync_timeout`: their worker's late report is ignored. */
+  readonly #syncTimedOut = new Set<string>();
+  /** Throttled progress (see `progress.ts`). */
+  readonly progress: ProgressBuffer;
+  /** The listener every backend reports to. */
+  readonly listener: SchedulerListener;
+
+  constructor(o: JobEventsOptions) {
+    this.#o = o;
+    this.progress = new ProgressBuffer((jobId) => this.enqueue(jobId, () => this.#writeProgress(jobId)));
+    this.listener = {
+      started: (jobId, attempt) => this.enqueue(jobId, () => this.#onStarted(jobId, attempt)),
+      progress: (p) => this.#onProgress(p),
+      finished: (r) => this.enqueue(r.jobId, () => this.#onFinished(r)),
+    };
+  }
+
+  /** Run `fn` after every earlier write of the same job. */
+  enqueue(jobId: string, fn: () => Promise<void>): void {
+    const prev = this.#chains.get(jobId) ?? Promise.resolve();
+    const next = prev
+      .then(fn)
+      .catch((e: unknown) => this.#o.logger.error({ jobId, err: e }, "job event handling failed"))
+      .finally(() => {
+        if (this.#chains.get(jobId) === next) this.#chains.delete(jobId);
+      });
+    this.#chains.set(jobId, next);
+  }
+
+  /** Resolves with the job once it has ended (or undefined if it vanished). */
+  waitFor(jobId: string): Promise<JobRecord | undefined> {
+    return new Promise((resolve) => this.#waiters.set(jobId, resolve));
+  }
+
+  #settle(jobId: string, job: JobRecord | undefined): void {
+    const w = this.#waiters.get(jobId);
+    if (w) {
+      this.#waiters.delete(jobId);
+      w(job);
+    }
+  }
+
+  /** Wait for every queued write; flush throttled progress (shutdown). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.#chains.values()]);
+    for (const id of this.progress.drain()) await this.#writeProgress(id).catch(() => {});
+  }
+
+  async #onStarted(jobId: string, attempt: number): Promise<void> {
+    if (this.#o.runs.get(jobId)?.mode === "sync") return; // in memory until it ends
+    const job = await this.#o.store.transition(jobId, ["accepted"], "running", {
+      startedAt: Date.now(),
+      attempt,
+      progress: 0,
+      message: "Process started",
+    });
+    if (job?.mode === "async") this.#o.jobLog.write(jobId, "started", { attempt });
+  }
+
+  #onProgress(p: WorkerProgress): void {
+    // A sync job is not in the store while it runs: its progress lives in memory only.
+    this.progress.report(p, this.#o.runs.get(p.jobId)?.base !== undefined);
+  }
+
+  async #writeProgress(jobId: string): Promise<void> {
+    const p = this.progress.take(jobId);
+    if (!p) return;
+    await this.#o.store.update(jobId, ["running"], { progress: p.percent, message: p.message || null });
+  }
+
+  async #onFinished(r: WorkerResult): Promise<void> {
+    const { store, runs } = this.#o;
+    const local = runs.get(r.jobId);
+    if (local?.base) {
+      // A sync job: settled in memory, recorded afterwards.
+      if (local.attempt !== r.attempt) return;
+      let result = r;
+      if (r.ok && !local.dismiss) {
+        try {
+          await this.#publish(r);
+        } catch (e) {
+          this.#o.logger.error({ jobId: r.jobId, err: e }, "publishing outputs failed");
+          result = {
+            jobId: r.jobId,
+            attempt: r.attempt,
+            ok: false,
+            failure: { kind: "internal", message: "Publishing the outputs failed" },
+          };
+        }
+      }
+      this.progress.drop(r.jobId);
+      this.finishSync(r.jobId, result, true);
+      return;
+    }
+    let job: JobRecord | undefined;
+    let dismissRequested: boolean;
+    if (local) {
+      runs.delete(r.jobId);
+      if (local.attempt !== r.attempt) return this.#settle(r.jobId, await store.get(r.jobId));
+      dismissRequested = local.dismiss;
+    } else {
+      // A sync job that timed out was answered already; this is its worker's late report.
+      if (this.#syncTimedOut.delete(r.jobId)) return;
+      job = await store.get(r.jobId);
+      if (!job || isTerminal(job.status) || job.attempt !== r.attempt) {
+        // Late or stale report (fencing by attempt): the job already has its outcome.
+        this.#settle(r.jobId, job);
+        return;
+      }
+      dismissRequested = job.dismissRequested;
+    }
+    const now = Date.now();
+    if (r.ok && !dismissRequested) {
+      const published = this.#o.dirs.outputs(r.jobId);
+      const hasFiles = Object.values(r.outputs).some((o) => o.kind === "file");
+      try {
+        // Publish first, then say "succeeded": an output is never visible half-written, and the status never
+        // points at files that are not there.
+        await this.#publish(r);
+        job = await store.transition(r.jobId, ["running"], "succeeded", {
+          outputs: r.outputs,
+          finishedAt: now,
+          progress: 100,
+          message: "Process succeeded",
+        });
+        if (!job && hasFiles) await rm(published, { recursive: true, force: true });
+      } catch (e) {
+        this.#o.logger.error({ jobId: r.jobId, err: e }, "publishing outputs failed");
+        job = await this.fail(r.jobId, { kind: "internal", message: "Publishing the outputs failed" });
+      }
+      if (job?.mode === "async") this.#o.jobLog.write(r.jobId, "succeeded");
+    } else if (
+      dismissRequested ||
+      (!r.ok && r.failure.kind === "cancelled" && !this.#syncTimedOut.has(r.jobId))
+    ) {
+      job = await store.transition(r.jobId, ["accepted", "running"], "dismissed", {
+        finishedAt: now,
+        message: "Job dismissed",
+      });
+      await rm(this.#o.dirs.outputs(r.jobId), { recursive: true, force: true });
+      if (job?.mode === "async") this.#o.jobLog.write(r.jobId, "dismissed");
+    } else if (!r.ok) {
+      job = await this.fail(r.jobId, r.failure);
+    }
+    // Only now: until the terminal status is stored, readers render the live progress, never the older stored one.
+    this.progress.drop(r.jobId);
+    this.#syncTimedOut.delete(r.jobId);
+    this.#settle(r.jobId, job ?? (await store.get(r.jobId)));
+  }
+
+  /** Move the attempt's `out/` to the job's `outputs/` (one rename: all outputs appear at once). */
+  async #publish(r: WorkerResult & { ok: true }): Promise<void> {
+    if (!Object.values(r.outputs).some((o) => o.kind === "file")) return;
+    const published = this.#o.dirs.outputs(r.jobId);
+    await rm(published, { recursive: true, force: true });
+    await rename(join(attemptDir(this.#o.dirs.job(r.jobId), r.attempt), "out"), published);
+  }
+
+  /** Fail an active job with a reason the client may see. */
+  async fail(jobId: string, f: WorkerFailure): Promise<JobRecord | undefined> {
+    const error: JobErrorInfo = { code: FAILURE_CODE, message: f.message };
+    const job = await this.#o.store.transition(jobId, ["accepted", "running"], "failed", {
+      finishedAt: Date.now(),
+      error,
+      message: f.message,
+    });
+    this.progress.drop(jobId);
+    if (job?.mode === "async") this.#o.jobLog.write(jobId, "failed", { kind: f.kind, message: f.message });
+    return job;
+  }
+
+  /** A sync job answered at its time limit: its worker's late report must be ignored. */
+  markSyncTimedOut(jobId: string): void {
+    this.#syncTimedOut.add(jobId);
+  }
+
+  /**
+   * End a sync job in memory and queue its record. Outputs with files must have been published by the caller
+   * (`published`): a succeeded record never points at files that are not there.
+   */
+  finishSync(jobId: string, r: WorkerResult, published = false): JobRecord {
+    const entry = this.#o.runs.get(jobId);
+    if (!entry?.base) throw new Error(`not a running sync job: ${jobId}`);
+    this.#o.runs.delete(jobId);
+    this.progress.drop(jobId);
+    const now = Date.now();
+    const status: FinishedJob["status"] =
+      r.ok && !entry.dismiss
+        ? "succeeded"
+        : entry.dismiss || (!r.ok && r.failure.kind === "cancelled")
+          ? "dismissed"
+          : "failed";
+    const error: JobErrorInfo | null =
+      !r.ok && status === "failed" ? { code: FAILURE_CODE, message: r.failure.message } : null;
+    const finished: FinishedJob = {
+      ...entry.base,
+      status,
+      startedAt: entry.base.createdAt,
+      finishedAt: now,
+      progress: status === "succeeded" ? 100 : null,
+      outputs: r.ok && status === "succeeded" ? r.outputs : null,
+      error,
+      message:
+        status === "succeeded"
+          ? "Process succeeded"
+          : status === "dismissed"
+            ? "Job dismissed"
+            : error!.message,
+    };
+    if (
+      !published &&
+      status === "succeeded" &&
+      Object.values(finished.outputs ?? {}).some((o) => o.kind === "file")
+    ) {
+      throw new Error("sync outputs must be published before the job is finished");
+    }
+    const job: JobRecord = {
+      ...finished,
+      message: finished.message ?? null,
+      updatedAt: now,
+      attempt: 1,
+      schedulerRef: null,
+      dismissRequested: entry.dismiss,
+    };
+    this.#o.journal.record(finished, job);
+    this.#settle(jobId, job);
+    return job;
+  }
+}
