@@ -73,6 +73,7 @@ export async function startServer(
     demo: config.processes.demo,
     modules: config.processes.modules,
     killGraceMs: config.jobs.kill_grace * 1000,
+    durable: config.database.durability === "full",
     logger,
   });
   const remotes = new Map<string, MonitoredBackendFactory>();

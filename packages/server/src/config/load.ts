@@ -14,9 +14,10 @@ export type Config = Readonly<
   Omit<RawConfig, "server" | "jobs" | "processes"> & {
     server: Readonly<Omit<RawConfig["server"], "max_request_size"> & { max_request_size: number }>;
     jobs: Readonly<
-      Omit<RawConfig["jobs"], "max_input_size" | "max_inline_output"> & {
+      Omit<RawConfig["jobs"], "max_input_size" | "max_inline_output" | "min_free_space"> & {
         max_input_size: number;
         max_inline_output: number;
+        min_free_space: number;
       }
     >;
     processes: Readonly<RawConfig["processes"]>;
@@ -249,6 +250,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
       ...c.jobs,
       max_input_size: parseSize(c.jobs.max_input_size, "jobs.max_input_size"),
       max_inline_output: parseSize(c.jobs.max_inline_output, "jobs.max_inline_output"),
+      min_free_space: parseSize(c.jobs.min_free_space, "jobs.min_free_space"),
     },
     inputs: {
       ...c.inputs,

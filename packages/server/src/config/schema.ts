@@ -92,6 +92,11 @@ export const JobsSection = Type.Object(
     max_input_size: Type.Union([Size], { default: "100mb" }),
     /** Largest complex output embedded in a response document; bigger ones are sent by reference. */
     max_inline_output: Type.Union([Size], { default: "10mb" }),
+    /**
+     * Free space the data directory must keep: below it new jobs are refused with ServerBusy (HTTP 503) before the
+     * disk fills under running jobs. 0 turns the check off.
+     */
+    min_free_space: Type.Union([Size], { default: "64mb" }),
   },
   { additionalProperties: false, default: {} },
 );

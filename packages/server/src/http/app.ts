@@ -31,6 +31,13 @@ export async function buildApp(o: {
     bodyLimit: config.server.max_request_size,
     requestTimeout: Math.round(config.server.request_timeout * 1000),
     connectionTimeout: Math.round(config.server.request_timeout * 1000),
+    http: {
+      // Slow clients (slowloris) are cut at `request_timeout`: Node checks for expired requests only every
+      // `connectionsCheckingInterval` (30 s by default, so a 60 s limit cut at up to 90 s — seen at 70 s); once a
+      // second keeps the promise within 1 s. Headers get the same limit (Node's default is its own 60 s).
+      connectionsCheckingInterval: 1000,
+      headersTimeout: Math.round(config.server.request_timeout * 1000),
+    },
     keepAliveTimeout: 5000,
     trustProxy: trusted.length > 0 ? [...trusted] : false,
     return503OnClosing: true,
@@ -57,12 +64,15 @@ export async function buildApp(o: {
 
   app.addHook("onSend", async (_req, reply) => {
     reply.header("X-Content-Type-Options", "nosniff");
+    // Every 503, from every front end and from Fastify itself (while closing), tells the client when to come back.
+    if (reply.statusCode === 503 && !reply.hasHeader("Retry-After")) reply.header("Retry-After", "5");
   });
 
   app.setErrorHandler((err, req, reply) => {
     const known = toRoostError(err);
     if (!known) req.log.error({ err }, "unexpected error");
     const status = known?.status("ogcapi") ?? 500;
+    if (known?.retryAfter !== undefined) reply.header("Retry-After", String(Math.ceil(known.retryAfter)));
     return reply
       .code(status)
       .type("application/problem+json")

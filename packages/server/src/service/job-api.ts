@@ -39,12 +39,15 @@ import type { ProcessRegistry } from "../registry/registry.js";
 import type { JobDirs } from "../storage/job-dirs.js";
 import type { JobLog } from "../storage/job-log.js";
 import { Admission, chooseMode } from "./admission.js";
+import { READ_BUDGET_MS, WRITE_BUDGET_MS, within } from "./deadline.js";
+import { DiskGuard } from "./disk.js";
 import { checkReferences } from "./inputs.js";
 import { JobEvents } from "./job-events.js";
 import { supportedLanguages } from "./languages.js";
 import type { LocalRuns } from "./local-runs.js";
 import { needsDirectory, type PrepareContext, prepareJob } from "./prepare.js";
 import { recoverLocalJobs } from "./recovery.js";
+import { purgeRejected, RejectedJobs } from "./rejected.js";
 import { SyncJournal } from "./sync-journal.js";
 import { runSync } from "./sync-runner.js";
 import { jobView, outputHref } from "./views.js";
@@ -112,6 +115,8 @@ export class JobApi {
   readonly #admission: Admission;
   readonly #remotes = new Map<string, MonitoredBackend>();
   readonly #prepare: PrepareContext;
+  readonly #disk: DiskGuard;
+  readonly #rejected: RejectedJobs;
   #started = false;
 
   constructor(o: JobApiOptions) {
@@ -135,6 +140,8 @@ export class JobApi {
       outputsUrl: o.outputsUrl,
       defaultTimeLimitSec: o.config.jobs.time_limit,
     };
+    this.#disk = new DiskGuard(o.config.server.data_dir, o.config.jobs.min_free_space);
+    this.#rejected = new RejectedJobs(o.store, o.dirs, o.logger);
     this.#admission = new Admission(o.pool, {
       maxQueued: o.config.jobs.max_queued,
       maxSyncWaiting: o.config.jobs.max_sync_waiting,
@@ -168,6 +175,9 @@ export class JobApi {
   async start(): Promise<void> {
     const listener = this.#events.listener;
     await this.#o.pool.start(listener);
+    // Jobs whose client was told "not accepted" although their row may have been committed late: gone before any
+    // backend could recover them.
+    await purgeRejected(this.#o.store, this.#o.dirs, this.#log);
     for (const [kind, factory] of this.#o.remotes ?? []) {
       const backend = factory(listener);
       this.#remotes.set(kind, backend);
@@ -187,6 +197,7 @@ export class JobApi {
 
   /** Stop: running local jobs get `graceMs` to finish; pending writes and progress are flushed. */
   async stop(graceMs = 0): Promise<void> {
+    this.#rejected.stop();
     for (const b of this.#remotes.values()) await b.stop();
     await this.#o.pool.close(graceMs);
     await this.#events.drain();
@@ -223,8 +234,17 @@ export class JobApi {
     const jobDir = this.#o.dirs.job(jobId);
     const prep = { jobId, jobDir, process: p, request: req, values, outputs, mode, lineage } as const;
     const needDir = needsDirectory(prep);
+    let inserting: Promise<void> | undefined;
+    let committed = false;
     try {
-      const spec = await prepareJob(this.#prepare, { ...prep, language: opts.language, signal: opts.signal });
+      if (needDir) await this.#disk.check();
+      const spec = await prepareJob(this.#prepare, {
+        ...prep,
+        language: opts.language,
+        signal: opts.signal,
+      }).catch((e: unknown) => {
+        throw this.#disk.translate(e);
+      });
       const now = Date.now();
       const request: JobRequestInfo = {
         protocol: opts.protocol,
@@ -246,7 +266,7 @@ export class JobApi {
         });
         return { job, process: p };
       }
-      await this.#o.store.insert({
+      inserting = this.#o.store.insert({
         id: jobId,
         processId: p.identifier,
         status: "accepted",
@@ -256,6 +276,9 @@ export class JobApi {
         message: "Process accepted",
         request,
       });
+      await within(inserting, WRITE_BUDGET_MS);
+      inserting = undefined;
+      committed = true;
       this.#o.jobLog.write(jobId, "accepted", { process: p.identifier, backend });
       // The async answer is the job as committed (ProcessAccepted), not as it may be a moment later when a free
       // worker has started it; built from the inserted values (a read-back cost up to 1 ms of the answer).
@@ -299,7 +322,11 @@ export class JobApi {
       return { job: accepted, process: p };
     } catch (e) {
       release();
-      if (needDir && (mode === "sync" || !(await this.#o.store.get(jobId).catch(() => undefined)))) {
+      if (inserting) {
+        // The client hears "not accepted", but a hung insert may still commit: the job is marked rejected and its row
+        // removed once the insert has settled (no second store call on this request's budget).
+        this.#rejected.add(jobId, inserting);
+      } else if (needDir && !committed) {
         await rm(jobDir, { recursive: true, force: true }).catch(() => {});
       }
       throw e;
@@ -309,7 +336,7 @@ export class JobApi {
   /** A job by id; malformed ids are simply unknown (they never reach SQL or the filesystem). */
   async job(id: string): Promise<JobRecord | undefined> {
     if (!isJobId(id)) return undefined;
-    return this.#journal.get(id) ?? this.#o.store.get(id);
+    return this.#journal.get(id) ?? within(this.#o.store.get(id), READ_BUDGET_MS);
   }
 
   /** A job by id, or NoSuchJob. */
@@ -321,7 +348,7 @@ export class JobApi {
 
   /** Jobs, newest first, filtered and paged (see {@link JobListQuery}). */
   list(query: JobListQuery = {}): Promise<JobRecord[]> {
-    return this.#o.store.list(query);
+    return within(this.#o.store.list(query), READ_BUDGET_MS);
   }
 
   /** Latest progress reported for a running job, possibly newer than the store (writes are throttled). */

@@ -3,11 +3,17 @@
  * attempt's start, progress and end through the one {@link SchedulerListener} built here, and this module is the only
  * code that turns them into store writes: serialised per job, fenced by attempt number, outputs published (one
  * rename) before "succeeded" is written. Synchronous jobs are settled in memory and journalled.
+ *
+ * Durability: a write the store refuses because it is unavailable (database down or hung, disk full) is retried with
+ * back-off until it succeeds, in order, without holding up other jobs; every step is idempotent so a retry after a
+ * half-done attempt is safe. Outcomes also sit in the attempt's `result.json`, so a server stopped before the store
+ * came back applies them at its next start (`recovery.ts`) instead of declaring the job interrupted.
  */
-import { rename, rm } from "node:fs/promises";
+import { access, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type FinishedJob,
+  isRoostError,
   isTerminal,
   type JobErrorInfo,
   type JobRecord,
@@ -26,6 +32,15 @@ import type { SyncJournal } from "./sync-journal.js";
 
 /** Catalogue code recorded for every failed job: the message carries the reason (process error, crash, limit…). */
 export const FAILURE_CODE = "ProcessFailed";
+
+/** First and longest wait between two tries of a store write the store refused as unavailable, ms. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
+
+/** True for errors meaning "the store cannot answer now" (worth retrying), not bugs or refused transitions. */
+export function isUnavailable(e: unknown): boolean {
+  return isRoostError(e) && (e.code === "ServiceUnavailable" || e.code === "ServerBusy");
+}
 
 /** Collaborators of {@link JobEvents}. */
 export interface JobEventsOptions {
@@ -46,6 +61,9 @@ export class JobEvents {
   readonly #waiters = new Map<string, (job: JobRecord | undefined) => void>();
   /** Sync jobs answered because they ran past `sync_timeout`: their worker's late report is ignored. */
   readonly #syncTimedOut = new Set<string>();
+  /** Retry loops sleeping in back-off, woken at shutdown. */
+  readonly #sleepers = new Set<() => void>();
+  #stopping = false;
   /** Throttled progress (see `progress.ts`). */
   readonly progress: ProgressBuffer;
   /** The listener every backend reports to. */
@@ -61,16 +79,49 @@ export class JobEvents {
     };
   }
 
-  /** Run `fn` after every earlier write of the same job. */
+  /**
+   * Run `fn` after every earlier write of the same job; while the store is unavailable, retry it with back-off
+   * (100 ms doubling to 5 s) until it succeeds or the server stops.
+   */
   enqueue(jobId: string, fn: () => Promise<void>): void {
     const prev = this.#chains.get(jobId) ?? Promise.resolve();
     const next = prev
-      .then(fn)
+      .then(() => this.#retrying(jobId, fn))
       .catch((e: unknown) => this.#o.logger.error({ jobId, err: e }, "job event handling failed"))
       .finally(() => {
         if (this.#chains.get(jobId) === next) this.#chains.delete(jobId);
       });
     this.#chains.set(jobId, next);
+  }
+
+  async #retrying(jobId: string, fn: () => Promise<void>): Promise<void> {
+    let wait = RETRY_FIRST_MS;
+    let tries = 0;
+    for (;;) {
+      try {
+        await fn();
+        if (tries > 0) this.#o.logger.info({ jobId, tries }, "job update recorded after the store came back");
+        return;
+      } catch (e) {
+        if (!isUnavailable(e) || this.#stopping) throw e;
+        if (tries === 0)
+          this.#o.logger.warn(
+            { jobId, err: (e as Error).message },
+            "the job store is unavailable; the job's update is kept and retried",
+          );
+        tries++;
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            clearTimeout(t);
+            this.#sleepers.delete(wake);
+            resolve();
+          };
+          const t = setTimeout(wake, wait * (0.8 + Math.random() * 0.4));
+          this.#sleepers.add(wake);
+        });
+        wait = Math.min(wait * 2, RETRY_MAX_MS);
+      }
+    }
   }
 
   /** Resolves with the job once it has ended (or undefined if it vanished). */
@@ -86,8 +137,13 @@ export class JobEvents {
     }
   }
 
-  /** Wait for every queued write; flush throttled progress (shutdown). */
+  /**
+   * Wait for every queued write and flush throttled progress (shutdown). Writes still waiting for an unavailable
+   * store give up: their outcomes are in the attempts' `result.json` for the next start.
+   */
   async drain(): Promise<void> {
+    this.#stopping = true;
+    for (const wake of [...this.#sleepers]) wake();
     await Promise.allSettled([...this.#chains.values()]);
     for (const id of this.progress.drain()) await this.#writeProgress(id).catch(() => {});
   }
@@ -141,7 +197,6 @@ export class JobEvents {
     let job: JobRecord | undefined;
     let dismissRequested: boolean;
     if (local) {
-      runs.delete(r.jobId);
       if (local.attempt !== r.attempt) return this.#settle(r.jobId, await store.get(r.jobId));
       dismissRequested = local.dismiss;
     } else {
@@ -159,10 +214,13 @@ export class JobEvents {
     if (r.ok && !dismissRequested) {
       const published = this.#o.dirs.outputs(r.jobId);
       const hasFiles = Object.values(r.outputs).some((o) => o.kind === "file");
-      try {
-        // Publish first, then say "succeeded": an output is never visible half-written, and the status never
-        // points at files that are not there.
-        await this.#publish(r);
+      let publishError: unknown;
+      // Publish first, then say "succeeded": an output is never visible half-written, and the status never points at
+      // files that are not there.
+      await this.#publish(r).catch((e: unknown) => {
+        publishError = e;
+      });
+      if (publishError === undefined) {
         job = await store.transition(r.jobId, ["running"], "succeeded", {
           outputs: r.outputs,
           finishedAt: now,
@@ -170,8 +228,8 @@ export class JobEvents {
           message: "Process succeeded",
         });
         if (!job && hasFiles) await rm(published, { recursive: true, force: true });
-      } catch (e) {
-        this.#o.logger.error({ jobId: r.jobId, err: e }, "publishing outputs failed");
+      } else {
+        this.#o.logger.error({ jobId: r.jobId, err: publishError }, "publishing outputs failed");
         job = await this.fail(r.jobId, { kind: "internal", message: "Publishing the outputs failed" });
       }
       if (job?.mode === "async") this.#o.jobLog.write(r.jobId, "succeeded");
@@ -188,18 +246,31 @@ export class JobEvents {
     } else if (!r.ok) {
       job = await this.fail(r.jobId, r.failure);
     }
+    // The outcome is recorded: the attempt is no longer this server's to follow (a retry above keeps the entry, so a
+    // dismissal asked meanwhile is not lost).
+    if (runs.get(r.jobId) === local) runs.delete(r.jobId);
     // Only now: until the terminal status is stored, readers render the live progress, never the older stored one.
     this.progress.drop(r.jobId);
     this.#syncTimedOut.delete(r.jobId);
     this.#settle(r.jobId, job ?? (await store.get(r.jobId)));
   }
 
-  /** Move the attempt's `out/` to the job's `outputs/` (one rename: all outputs appear at once). */
+  /**
+   * Move the attempt's `out/` to the job's `outputs/` (one rename: all outputs appear at once). Idempotent: when an
+   * earlier try already moved it (and then the store refused the status write), there is nothing left to do.
+   */
   async #publish(r: WorkerResult & { ok: true }): Promise<void> {
     if (!Object.values(r.outputs).some((o) => o.kind === "file")) return;
     const published = this.#o.dirs.outputs(r.jobId);
+    const out = join(attemptDir(this.#o.dirs.job(r.jobId), r.attempt), "out");
+    const exists = (p: string) =>
+      access(p).then(
+        () => true,
+        () => false,
+      );
+    if (!(await exists(out)) && (await exists(published))) return;
     await rm(published, { recursive: true, force: true });
-    await rename(join(attemptDir(this.#o.dirs.job(r.jobId), r.attempt), "out"), published);
+    await rename(out, published);
   }
 
   /** Fail an active job with a reason the client may see. */

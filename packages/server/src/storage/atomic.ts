@@ -3,7 +3,7 @@
  * over the target. Readers (pollers, the server reading a worker's files over NFS) see the old or the new content,
  * never a partial file.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 let counter = 0;
@@ -13,15 +13,16 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, durable
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
   const fd = openSync(tmp, "w", 0o644);
   try {
-    if (typeof data === "string") writeSync(fd, data);
-    else writeSync(fd, data);
-    if (durable) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
+    try {
+      // writeFileSync on a descriptor loops until every byte is written (a bare writeSync may write part of it).
+      writeFileSync(fd, data);
+      if (durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (e) {
+    // A full disk (ENOSPC) fails the write: the half-written temporary file must not stay behind.
     try {
       unlinkSync(tmp);
     } catch {

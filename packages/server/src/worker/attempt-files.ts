@@ -14,9 +14,11 @@
  * a<n>/slurm-<id>.out  the job's stdout/stderr (slurmstepd's own messages, e.g. the OOM kill, land here too)
  * ```
  */
-import { readFile } from "node:fs/promises";
+import { linkSync, unlinkSync, writeFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { WorkerProgress, WorkerResult } from "@roost/core";
+import { writeFileAtomic } from "../storage/atomic.js";
 
 /** File names inside an attempt directory. */
 export const ATTEMPT_FILES = Object.freeze({
@@ -122,4 +124,45 @@ export async function slurmOutputTail(dir: string, slurmJobId: string, maxBytes 
   const text = await readText(join(dir, `slurm-${slurmJobId}.out`));
   if (text === undefined) return "";
   return text.length > maxBytes ? text.slice(-maxBytes) : text;
+}
+
+/**
+ * Claim an attempt: create `started.json` exclusively (write a temporary file, then `link` it: atomic and
+ * exclusive on NFS too, where O_EXCL is not). False when another run already claimed it — a duplicated or
+ * requeued run must not run the process again.
+ */
+export function claimAttempt(dir: string, info: StartedInfo): boolean {
+  const tmp = join(dir, `.started.${process.pid}.tmp`);
+  writeFileSync(tmp, JSON.stringify(info));
+  try {
+    linkSync(tmp, join(dir, ATTEMPT_FILES.started));
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw e;
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * Write the attempt's outcome (`result.json`, atomically). It is what lets the server apply an outcome it could not
+ * record in time (database down, server restarted) instead of declaring the job interrupted.
+ */
+export function writeResult(dir: string, result: WorkerResult, durable: boolean): void {
+  writeFileAtomic(join(dir, ATTEMPT_FILES.result), JSON.stringify(result), durable);
+}
+
+/** Attempt numbers that have a directory in a job directory, ascending. */
+export async function attemptNumbers(jobDir: string): Promise<number[]> {
+  const names = await readdir(jobDir).catch(() => [] as string[]);
+  return names
+    .map((n) => /^a([1-9]\d{0,8})$/.exec(n)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
 }

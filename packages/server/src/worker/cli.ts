@@ -13,7 +13,7 @@
  * Exit status: 0 succeeded; 1 the process failed (the reason is in `result.json`); 143 stopped by SIGTERM/SIGINT
  * (scancel, Slurm's time limit); 75 refused (attempt already claimed); 2 usage.
  */
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, join } from "node:path";
 import {
@@ -26,7 +26,13 @@ import {
 } from "@roost/core";
 import { writeFileAtomic } from "../storage/atomic.js";
 import { attemptDir } from "../storage/job-dirs.js";
-import { ATTEMPT_FILES, HEARTBEAT_INTERVAL_MS, type StartedInfo } from "./attempt-files.js";
+import {
+  ATTEMPT_FILES,
+  claimAttempt,
+  HEARTBEAT_INTERVAL_MS,
+  type StartedInfo,
+  writeResult,
+} from "./attempt-files.js";
 import { fileLogger } from "./job-logger.js";
 import { runJob } from "./run-job.js";
 
@@ -59,25 +65,6 @@ async function workerProcess(id: string, source: ProcessSource): Promise<Process
   return loadProcess(id, source);
 }
 
-/** Claim the attempt; false when another run already did. */
-function claim(dir: string, info: StartedInfo): boolean {
-  const tmp = join(dir, `.started.${process.pid}.tmp`);
-  writeFileSync(tmp, JSON.stringify(info));
-  try {
-    linkSync(tmp, join(dir, ATTEMPT_FILES.started));
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw e;
-  } finally {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
-  }
-}
-
 /** Run one attempt; resolves with the exit status (the caller exits with it). */
 export async function runWorker(jobDir: string, attempt: number): Promise<number> {
   if (!Number.isInteger(attempt) || attempt < 1) {
@@ -102,16 +89,15 @@ export async function runWorker(jobDir: string, attempt: number): Promise<number
     restartCount: Number(env.SLURM_RESTART_COUNT ?? 0) || 0,
     at: Date.now(),
   };
-  if (!claim(dir, started)) {
+  if (!claimAttempt(dir, started)) {
     note(
       `attempt ${attempt} of ${basename(jobDir)} was already started by another run; refusing to run it again`,
     );
     return EXIT_REFUSED;
   }
   const logger = fileLogger(join(dir, "worker.log"));
-  const resultPath = join(dir, ATTEMPT_FILES.result);
   const finish = (result: WorkerResult): number => {
-    writeFileAtomic(resultPath, JSON.stringify(result), true);
+    writeResult(dir, result, true);
     if (result.ok) return 0;
     return result.failure.kind === "cancelled" ? 143 : 1;
   };

@@ -19,6 +19,7 @@ import {
   type WorkerResult,
 } from "@roost/core";
 import { attemptDir } from "../storage/job-dirs.js";
+import { isNoSpace, NO_SPACE_MESSAGE } from "../storage/no-space.js";
 import { fileLogger } from "./job-logger.js";
 import { storeOutputs } from "./outputs.js";
 
@@ -167,6 +168,11 @@ export async function runJob(o: RunJobOptions): Promise<WorkerResult> {
       return fail("process", clientFailureMessage(e));
     }
     const err = e instanceof Error ? e : new Error(String(e));
+    if (isNoSpace(e)) {
+      // The handler's own writes or the outputs hit a full disk: say so (the log write may fail too).
+      logger.error(`no space left on device: ${err.message}`);
+      return fail("internal", NO_SPACE_MESSAGE);
+    }
     logger.error(`unexpected error: ${err.message}`, { stack: err.stack });
     o.onError?.(err);
     return fail("internal", GENERIC_FAILURE_MESSAGE);

@@ -3,10 +3,13 @@
  * parent asks, reporting progress and the result over IPC. A handler that throws, hangs or kills this process
  * cannot take the server down: the parent supervises and replaces it.
  */
+import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { JobSpec, ProcessLogger, WorkerResult } from "@roost/core";
 import { loadRegistry, type ProcessRegistry } from "../../registry/registry.js";
 import { attemptDir } from "../../storage/job-dirs.js";
+import { claimAttempt, writeResult } from "../../worker/attempt-files.js";
 import { fileLogger } from "../../worker/job-logger.js";
 import { type AbortReason, runJob } from "../../worker/run-job.js";
 
@@ -19,6 +22,12 @@ export type ParentMessage =
       readonly attempt: number;
       readonly jobDir: string;
       readonly spec: JobSpec;
+      /**
+       * Keep the attempt's files (async jobs): claim the attempt (`started.json`) before running and write
+       * `result.json` before reporting, so an outcome the server could not record survives a restart (`fsync` with
+       * `durable`).
+       */
+      readonly files?: { readonly durable: boolean };
     }
   | { readonly t: "cancel"; readonly jobId: string; readonly reason: AbortReason };
 
@@ -89,9 +98,11 @@ process.on("message", (m: ParentMessage) => {
     });
     return;
   }
+  const dir = attemptDir(jobDir, attempt);
+  if (m.files && !claim(dir, jobId, attempt)) return;
   const controller = new AbortController();
   current = { jobId, controller };
-  printed = fileLogger(join(attemptDir(jobDir, attempt), "worker.log"));
+  printed = fileLogger(join(dir, "worker.log"));
   void runJob({
     spec,
     jobDir,
@@ -109,9 +120,37 @@ process.on("message", (m: ParentMessage) => {
   }).then((result) => {
     current = undefined;
     printed = undefined;
+    if (m.files) {
+      try {
+        writeResult(dir, result, m.files.durable);
+      } catch {
+        // A full disk: the parent still gets the result over IPC; only a restart before it is recorded loses it.
+      }
+    }
     send({ t: "result", result });
   });
 });
+
+/**
+ * Claim the attempt before running it. A claim that already exists means the attempt ran before (a resubmission
+ * after a crash must never repeat it): refuse, reporting a failure instead of running the handler twice.
+ */
+function claim(dir: string, jobId: string, attempt: number): boolean {
+  let refused: string | undefined;
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!claimAttempt(dir, { host: hostname(), pid: process.pid, restartCount: 0, at: Date.now() }))
+      refused = `attempt ${attempt} of the job was already started; it is not run again`;
+  } catch (e) {
+    refused = `the attempt directory could not be written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+  }
+  if (refused === undefined) return true;
+  send({
+    t: "result",
+    result: { jobId, attempt, ok: false, failure: { kind: "crashed", message: refused } },
+  });
+  return false;
+}
 
 // The parent going away (server crash) must not leave orphan workers behind.
 process.on("disconnect", () => process.exit(0));

@@ -26,6 +26,8 @@ export interface LocalSchedulerOptions {
   readonly modules: readonly string[];
   /** Milliseconds between abort and SIGKILL (dismiss, time limit, shutdown). */
   readonly killGraceMs: number;
+  /** fsync each async attempt's `result.json` (`database.durability = "full"`). */
+  readonly durable?: boolean;
   readonly logger: {
     info(o: object, m: string): void;
     warn(o: object, m: string): void;
@@ -274,7 +276,17 @@ export class LocalScheduler implements WorkerPool {
     // it one grace period later.
     w.limitTimer = setTimeout(() => this.#stop(w, "timeout"), timeLimitSec * 1000 + 250);
     this.#listener?.started(jobId, attempt);
-    w.child.send({ t: "run", jobId, attempt, jobDir, spec } satisfies ParentMessage);
+    // Async attempts keep their files (claim + result.json) so outcomes survive a store outage or a restart; sync
+    // attempts have a waiting client instead and keep their disk-free fast path.
+    const files = task.req.priority === "async" ? { durable: this.#o.durable === true } : undefined;
+    w.child.send({
+      t: "run",
+      jobId,
+      attempt,
+      jobDir,
+      spec,
+      ...(files ? { files } : {}),
+    } satisfies ParentMessage);
   }
 
   #stop(w: Worker, reason: "dismissed" | "timeout"): void {
