@@ -16,6 +16,7 @@ import {
   type OutputView,
   type ProcessDefinition,
   type ServiceInfo,
+  wps1,
   wps2,
 } from "@roost/core";
 import { describe, expect, it } from "vitest";
@@ -338,4 +339,20 @@ describe("client request documents", () => {
     ];
     for (const d of docs) await expectValid(d, "wps2");
   });
+});
+
+describe("one description, two protocols", () => {
+  it.each(LANGUAGES)(
+    "in %s, every demo process decodes from its WPS 2.0.0 offering exactly as from its WPS 1.0.0 description",
+    (lang) => {
+      const v1 = wps1.decodeProcessDescriptions(wps1.encodeProcessDescriptions(DEMO_PROCESSES, lang));
+      const v2 = wps2.decodeProcessOfferings(wps2.encodeProcessOfferings(DEMO_PROCESSES, lang));
+      expect(v2.map((d) => [d.identifier, d.title, d.abstract, d.metadata, d.inputs, d.outputs])).toEqual(
+        v1.map((d) => [d.identifier, d.title, d.abstract, d.metadata, d.inputs, d.outputs]),
+      );
+      expect(v2.map((d) => [d.storeSupported, d.statusSupported])).toEqual(
+        v1.map((d) => [d.storeSupported, d.statusSupported]),
+      );
+    },
+  );
 });

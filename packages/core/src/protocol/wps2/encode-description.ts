@@ -13,7 +13,9 @@
  *   feet");
  * - `wps:SupportedCRS` per CRS, the first marked default; `maximumMegabytes` (a positiveInteger) on the formats of a
  *   complex input;
- * - `maxOccurs="unbounded"` for unbounded inputs; outputs have no occurrences and no default value.
+ * - `maxOccurs="unbounded"` for unbounded inputs; outputs have no occurrences and no default value;
+ * - default values written as the WPS 1.0.0 descriptions write them, so both versions describe a process alike
+ *   (checked for every demo process in `test/wps2/codec-schemas.test.ts`).
  */
 import { formatLiteral } from "../../io/literal.js";
 import type {
@@ -82,7 +84,7 @@ function literalData(
     allowedValues(w, d.allowedValues);
     w.leaf("ows:DataType", [["ows:reference", dataTypeUri(d.dataType)]], d.dataType);
     if (uom !== undefined) w.leaf("ows:UOM", undefined, uom);
-    if (d.default !== undefined) w.leaf("ows:DefaultValue", undefined, formatLiteral(d.default, d.dataType));
+    if (d.default !== undefined) w.leaf("ows:DefaultValue", undefined, formatLiteral(d.default));
     w.close("LiteralDataDomain");
   });
   w.close("wps:LiteralData");
