@@ -90,6 +90,11 @@ describe("KVP", () => {
     ["service=WPS&version=2.0.0&request=DescribeProcess", "MissingParameter", "identifier"],
     ["service=WPS&version=2.0.0&request=DescribeProcess&identifier=,,", "MissingParameter", "identifier"],
     ["service=WPS&version=2.0.0&request=GetStatus", "MissingParameter", "JobID"],
+    [
+      "service=WPS&request=GetCapabilities&AcceptVersions=1.0.0",
+      "VersionNegotiationFailed",
+      "AcceptVersions",
+    ],
   ])("%s → %s (%s)", (q, code, locator) => {
     expect(refused(() => kvp(q))).toMatchObject({ code, locator });
   });
@@ -171,6 +176,11 @@ describe("XML: envelope errors and the hardened parser", () => {
     ],
     [`<wps:GetStatus ${NS} service="WPS" version="2.0.0"/>`, "MissingParameter", "JobID"],
     [`<wps:Frobnicate ${NS} service="WPS" version="2.0.0"/>`, "OperationNotSupported", "Frobnicate"],
+    [
+      `<wps:GetCapabilities ${NS} service="WPS"><ows:AcceptVersions><ows:Version>1.0.0</ows:Version></ows:AcceptVersions></wps:GetCapabilities>`,
+      "VersionNegotiationFailed",
+      "AcceptVersions",
+    ],
     [
       `<wps:Execute xmlns:wps="http://www.opengis.net/wps/1.0.0" service="WPS" version="1.0.0"/>`,
       "InvalidParameter",

@@ -7,7 +7,14 @@
 import { RoostError } from "../../errors/catalogue.js";
 import { preview } from "../../io/validate.js";
 import { WPS2_OPERATIONS, wps2OperationOf } from "./constants.js";
-import { checkService, checkVersion, describeIdentifiers, jobIdOf, type Wps2Request } from "./request.js";
+import {
+  checkAcceptVersions,
+  checkService,
+  checkVersion,
+  describeIdentifiers,
+  jobIdOf,
+  type Wps2Request,
+} from "./request.js";
 import { commaList, normalizeParams } from "./version.js";
 
 /**
@@ -29,6 +36,7 @@ export function decodeKvp(params: Iterable<readonly [string, string]>): Wps2Requ
     );
   if (op === "GetCapabilities") {
     const av = commaList(p.get("acceptversions") ?? "");
+    checkAcceptVersions(av);
     // OWS 2.0 names the parameter AcceptLanguages; Roost's WPS 1.0.0 clients send `language`.
     const langs = commaList(p.get("acceptlanguages") ?? p.get("language") ?? "");
     return {

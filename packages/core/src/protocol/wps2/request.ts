@@ -76,6 +76,20 @@ export function checkService(service: string | undefined): void {
     });
 }
 
+/**
+ * A GetCapabilities answered in 2.0.0 that names its accepted versions must name 2.0.0 (14-065r2 §9.6.1
+ * `/req/service/model/get-capabilities/request/accept-versions`): the version classifier routes such requests
+ * elsewhere, so this only catches a caller that skipped it.
+ */
+export function checkAcceptVersions(versions: readonly string[]): void {
+  if (versions.length > 0 && !versions.some((v) => v.trim() === WPS2_VERSION))
+    throw new RoostError(
+      "VersionNegotiationFailed",
+      `AcceptVersions ${preview(versions.join(","), 60)} does not include ${WPS2_VERSION}`,
+      { locator: "AcceptVersions" },
+    );
+}
+
 /** `version` must be 2.0.0 on every operation but GetCapabilities (`/req/service/model/handling/version`). */
 export function checkVersion(version: string | undefined): void {
   if (version === undefined || version.trim() === "")

@@ -29,6 +29,7 @@ import {
 } from "../xml/parse.js";
 import { NS, WPS1_NAMESPACE, WPS2_OPERATIONS } from "./constants.js";
 import {
+  checkAcceptVersions,
   checkService,
   checkVersion,
   describeIdentifiers,
@@ -222,6 +223,7 @@ function execute(root: XmlElement): Wps2ExecuteRequest {
 function getCapabilities(root: XmlElement): Wps2Request {
   checkService(attr(root, "service"));
   const versions = xmlAcceptVersions(root);
+  checkAcceptVersions(versions ?? []);
   const al = elements(root).find((e) => e.local === "AcceptLanguages" && OWS_URIS.has(e.uri));
   const langs = al
     ? elements(al)
