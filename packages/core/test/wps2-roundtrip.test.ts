@@ -160,6 +160,12 @@ describe("exceptions", () => {
     expect(wps2.wps2Exceptions(new RoostError("ServerBusy", "busy")).status).toBe(503);
     expect(wps2.wps2Exceptions(new RoostError("NoSuchJob", "gone", { locator: JOB })).status).toBe(400);
     expect(wps2.wps2Exceptions(new RoostError("Internal", "bug")).status).toBe(500);
+    // NoApplicableCode is Roost's catch-all, client faults included: its status is the catalogue's.
+    expect(wps2.wps2Exceptions(new RoostError("MalformedRequest", "not XML"))).toEqual({
+      status: 400,
+      errors: [{ code: "NoApplicableCode", text: "not XML" }],
+    });
+    expect(wps2.wps2Exceptions(new RoostError("ServiceUnavailable", "down")).status).toBe(503);
   });
 
   it("the table knows every code the catalogue's wps2 column uses, and nothing is a 2xx or 3xx", () => {

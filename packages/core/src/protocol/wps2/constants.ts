@@ -24,7 +24,7 @@ export const WPS2_VERSION = "2.0.0";
 /** The namespace of WPS 1.0.0 requests (for version classification only). */
 export const WPS1_NAMESPACE = "http://www.opengis.net/wps/1.0.0";
 
-/** Operations of WPS 2.0.0 with the Dismiss extension (OGC 14-065r2 §9, §12), matched case-insensitively. */
+/** Operations of WPS 2.0.0 with the Dismiss extension (OGC 14-065r2 §9 and §12), matched case-insensitively. */
 export const WPS2_OPERATIONS = [
   "GetCapabilities",
   "DescribeProcess",
@@ -44,8 +44,8 @@ export function wps2OperationOf(request: string): Wps2Operation | undefined {
 }
 
 /**
- * Data type URI of a literal type: the XML Schema namespace plus the type name, the form OGC 14-065r2 Table 25
- * recommends (`http://www.w3.org/2001/XMLSchema#double`).
+ * Data type URI of a literal type: the XML Schema namespace plus the type name, the form OGC 14-065r2 §7.3.2.1
+ * ("Recommended data type URIs for literal data") recommends (`http://www.w3.org/2001/XMLSchema#double`).
  */
 export function dataTypeUri(t: string): string {
   return `http://www.w3.org/2001/XMLSchema#${t}`;
@@ -57,7 +57,8 @@ const VERSION_TYPE = /^\d+\.\d?\d\.\d?\d$/;
 /**
  * A process version as `ows:VersionType` (`x.y.z`, y and z of at most two digits) wants it: `1.0` becomes `1.0.0`;
  * anything that cannot be written that way (`1.2.3-beta`) is undefined, and the optional attribute is left out.
- * processVersion "is informative only" (14-065r2 Table 33), so padding changes nothing a client relies on.
+ * processVersion "is informative only" (14-065r2 §9.4, "Parts of the ProcessOfferingPropertiesAttributes
+ * structure"), so padding changes nothing a client relies on.
  */
 export function processVersionOf(v: string): string | undefined {
   const t = v.trim();

@@ -44,7 +44,7 @@ export interface Wps2Capabilities extends Omit<Wps1Capabilities, "processes" | "
 /** Where a job stands, as a StatusInfo says. */
 export interface Wps2StatusInfo {
   readonly jobId: string;
-  /** `wps:Status` as written (the type is an open union; statuses are case-insensitive, 14-065r2 Table 28). */
+  /** `wps:Status` as written (the type is an open union; basic set in 14-065r2 §6.7). */
   readonly status: string;
   /** The status as one of Roost's job states, `unknown` for an extension's own. */
   readonly kind: "accepted" | "running" | "succeeded" | "failed" | "dismissed" | "unknown";

@@ -17,7 +17,7 @@ export const ROOT_NS: Attrs = [
   ["xmlns:xsi", NS.xsi],
 ];
 
-/** xs:dateTime in UTC with a `Z` (14-065r2 Table 34: `YYYY-MM-DDTHH:MM:SS.SSSZ`). */
+/** xs:dateTime in UTC with a `Z` (14-065r2 §9.5, "StatusInfo structure": `YYYY-MM-DDTHH:MM:SS.SSSZ`). */
 export function utc(d: Date): string {
   return d.toISOString();
 }
@@ -59,7 +59,7 @@ export function described(
 export interface OfferingOptions {
   /**
    * Advertise the Dismiss extension (`dismiss` in jobControlOptions of every process that can run
-   * asynchronously, 14-065r2 §12 `/req/service/model/dismiss/job-control-attribute`). Default true.
+   * asynchronously, 14-065r2 §12.1 `/req/service/model/dismiss/job-control-attribute`). Default true.
    */
   readonly dismiss?: boolean;
 }

@@ -24,7 +24,7 @@ export interface JobTimes {
   readonly nextPoll?: Date;
 }
 
-/** The `wps:Status` value of a status (14-065r2 Table 28; `Dismissed` from the Dismiss extension, §12). */
+/** The `wps:Status` value of a status (basic set of 14-065r2 §6.7; `Dismissed` from the Dismiss extension, §12.1). */
 export function statusName(
   s: StatusView["kind"],
 ): "Accepted" | "Running" | "Succeeded" | "Failed" | "Dismissed" {
@@ -44,8 +44,8 @@ export function statusName(
 
 /**
  * `wps:StatusInfo`. PercentCompleted is written for running jobs (0–99: 100 "means the job is complete",
- * Table 34 footnote, so a running job never shows it) and as 100 for succeeded ones; a failure's exception report
- * is delivered by GetResult (`/req/service/model/execute/exception/accepted-job`), not here.
+ * 14-065r2 §9.5, so a running job never shows it) and as 100 for succeeded ones; a failure's exception report is
+ * delivered by GetResult (`/req/service/model/execute/exception/accepted-job`), not here.
  */
 export function encodeStatusInfo(view: Pick<JobView, "jobId" | "status">, times: JobTimes = {}): string {
   const w = new XmlWriter();
@@ -66,7 +66,7 @@ export function encodeStatusInfo(view: Pick<JobView, "jobId" | "status">, times:
   return w.toString();
 }
 
-/** The Dismiss response: a StatusInfo whose status is `Dismissed` (14-065r2 §12.2.2). */
+/** The Dismiss response: a StatusInfo whose status is `Dismissed` (14-065r2 §12.1.2). */
 export function encodeDismissed(jobId: string, times: Pick<JobTimes, "expirationDate"> = {}): string {
   return encodeStatusInfo({ jobId, status: { kind: "dismissed", message: "" } }, times);
 }

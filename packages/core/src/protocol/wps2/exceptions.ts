@@ -8,13 +8,14 @@ import { XmlWriter } from "../xml/write.js";
 import { isLanguageTag, NS, SCHEMA, WPS2_VERSION } from "./constants.js";
 
 /**
- * HTTP status per WPS 2.0.0 exceptionCode. The OWS Common codes follow OGC 06-121r9 Table 28 (the mapping
- * `wps.md` §1.7 quotes); the WPS codes follow OGC 14-065r2 Tables 38 (DescribeProcess), 40 (Execute), 41
- * (GetStatus, also used by GetResult and Dismiss) and 42 (GetResult). Every WPS code is 400 except ServerBusy
+ * HTTP status per WPS 2.0.0 exceptionCode. The OWS Common codes follow OWS Common 2.0 (OGC 06-121r9), as
+ * `wps.md` §1.7 quotes it; the WPS codes follow the "Additional exception codes" tables of OGC 14-065r2 §9.8.3
+ * (DescribeProcess), §9.9.3 (Execute), §9.10.3 (GetStatus; GetResult and Dismiss use its NoSuchJob) and §9.11.3
+ * (GetResult). Every WPS code is 400 except ServerBusy
  * (503) and InternalServerError (500) — notably NoSuchJob and ResultNotReady are 400, not 404.
  */
 export const WPS2_HTTP_STATUS: Readonly<Record<string, number>> = Object.freeze({
-  // OGC 06-121r9 Table 28.
+  // OWS Common 2.0 (OGC 06-121r9).
   OperationNotSupported: 501,
   MissingParameterValue: 400,
   InvalidParameterValue: 400,
@@ -22,7 +23,7 @@ export const WPS2_HTTP_STATUS: Readonly<Record<string, number>> = Object.freeze(
   InvalidUpdateSequence: 400,
   OptionNotSupported: 501,
   NoApplicableCode: 500,
-  // OGC 14-065r2 Tables 38, 40, 41, 42.
+  // OGC 14-065r2 §9.8.3, §9.9.3, §9.10.3, §9.11.3.
   NoSuchProcess: 400,
   NoSuchMode: 400,
   NoSuchInput: 400,
@@ -47,15 +48,20 @@ export function wps2HttpStatus(exceptionCode: string): number {
 
 /**
  * The `ows:Exception`s of an error (every part of a ValidationError), with the catalogue's `wps2` codes, and the
- * HTTP status: that of the first exception, as OGC ties one status to one report.
+ * HTTP status of the first one (OGC ties one status to one report): the spec's for every specific code, the
+ * catalogue's for NoApplicableCode — Roost's catch-all also carries client faults that have no code of their own
+ * (MalformedRequest 400, ServiceUnavailable 503), and a 500 must mean a server bug.
  */
 export function wps2Exceptions(e: RoostError): { readonly status: number; readonly errors: ErrorView[] } {
-  const errors = errorList(e).map((x) => ({
+  const parts = errorList(e);
+  const errors = parts.map((x) => ({
     code: ERRORS[x.code].wps2,
     text: x.message,
     ...(x.locator !== undefined && x.locator !== "" ? { locator: x.locator } : {}),
   }));
-  return { status: wps2HttpStatus(errors[0]?.code ?? "NoApplicableCode"), errors };
+  const first = parts[0] ?? e;
+  const code = ERRORS[first.code].wps2;
+  return { status: code === "NoApplicableCode" ? first.spec.http : wps2HttpStatus(code), errors };
 }
 
 /** A standalone OWS 2.0 `ows:ExceptionReport` document. An empty locator is left out (it is optional). */

@@ -1,6 +1,6 @@
 /**
  * WPS 2.0.0 KVP (HTTP GET) decoding, OGC 14-065r2 §10.2: GetCapabilities, DescribeProcess, GetStatus and GetResult,
- * plus Dismiss (the extension's capabilities example advertises GET for it). Keys are case-insensitive, values are
+ * plus Dismiss (§12.2.2). Keys are case-insensitive, values are
  * taken as given. There is no KVP Execute in WPS 2.0 ("due to the complex and nested structure of the request",
  * §10.2 footnote), so `request=Execute` is OperationNotSupported with a message pointing at XML POST.
  */

@@ -13,7 +13,7 @@ import { WPS2_VERSION } from "./constants.js";
 export interface Wps2ExecuteRequest {
   readonly processId: string;
   readonly inputs: readonly RawInput[];
-  /** `auto` lets the server choose (14-065r2 Table 39). */
+  /** `auto` lets the server choose (14-065r2 §9.9.1, "Additional properties in the Execute request"). */
   readonly mode: "sync" | "async" | "auto";
   /** A Result document, or the single requested output as the body. */
   readonly response: "document" | "raw";
@@ -41,7 +41,7 @@ export type Wps2Request =
   | {
       readonly operation: "DescribeProcess";
       readonly identifiers: readonly string[];
-      /** The reserved identifier `ALL` (case-insensitive, 14-065r2 Table 37) was given: describe every process. */
+      /** The reserved identifier `ALL` (case-insensitive, 14-065r2 §10.2.2) was given: describe every process. */
       readonly all: boolean;
       /** `lang` (KVP) or `xml:lang` (XML). */
       readonly language?: string;
@@ -77,7 +77,7 @@ export function checkService(service: string | undefined): void {
 }
 
 /**
- * A GetCapabilities answered in 2.0.0 that names its accepted versions must name 2.0.0 (14-065r2 §9.6.1
+ * A GetCapabilities answered in 2.0.0 that names its accepted versions must name 2.0.0 (14-065r2 §9.7.1
  * `/req/service/model/get-capabilities/request/accept-versions`): the version classifier routes such requests
  * elsewhere, so this only catches a caller that skipped it.
  */
@@ -106,7 +106,7 @@ export function checkVersion(version: string | undefined): void {
  * A job id from a request, checked with `isJobId` before anything else sees it. UUIDs are case-insensitive on
  * input (RFC 4122 §3), so the id is trimmed and lower-cased first. A value that cannot be a Roost job id names no
  * job, so it is NoSuchJob — exactly what an unknown well-formed id gets later — with the violating id as locator
- * (14-065r2 Table 41). An empty one is MissingParameterValue (locator `JobID`).
+ * (14-065r2 §9.10.3: locator "Violating JobID"). An empty one is MissingParameterValue (locator `JobID`).
  */
 export function jobIdOf(raw: string | undefined): string {
   const t = (raw ?? "").trim();

@@ -5,17 +5,18 @@
  *
  * The rule (references: OWS Common 2.0 = OGC 06-121r9, WPS 2.0 = OGC 14-065r2):
  *
- * KVP GetCapabilities (the only operation that negotiates, 06-121r9 §7.3.2):
+ * KVP GetCapabilities (the only operation that negotiates, OWS Common 2.0):
  * 1. `AcceptVersions` (comma list) present: the **first** listed version this server supports, in the client's
- *    order (06-121r9 §7.3.2; PyWPS wrongly takes the last); none supported → VersionNegotiationFailed, locator
- *    `AcceptVersions`.
+ *    order (OWS Common's AcceptVersions, `wps.md` §2.3; PyWPS wrongly takes the last); none supported →
+ *    VersionNegotiationFailed, locator `AcceptVersions`.
  * 2. otherwise a `version` parameter present (not an OWS GetCapabilities parameter, but ets-wps20 A.5.2 sends
  *    `Version=2.0.0` and requires `Version=3.0.0` to fail, and OWSLib sends `version=1.0.0`): 2.0.0 or 1.0.0 is
  *    used as given; any other value → VersionNegotiationFailed, locator `version`.
- * 3. otherwise the default version, **1.0.0** unless configured. 14-065r2 §9.6.2
+ * 3. otherwise the default version, **1.0.0** unless configured. 14-065r2 §9.7.2
  *    (`/req/service/model/get-capabilities/response/version`) makes 2.0.0 the default of a WPS 2.0 server, but the
  *    WPS 1.0.0 clients Roost already serves (OWSLib, birdy, QGIS) send a bare GetCapabilities and cannot read a
- *    2.0 document; every WPS 2.0 client sends AcceptVersions or version.
+ *    2.0 document, while a WPS 2.0 client can always say AcceptVersions (ets-wps20 sends version=2.0.0).
+ *    A front end can change this with {@link NegotiationOptions.defaultVersion}.
  *
  * KVP, every other operation (14-065r2 §9.3 `/req/service/model/handling/version`: `version` is mandatory):
  * - `version=2.0.0` → 2.0.0; `version=1.0.0` → 1.0.0 (values are trimmed, compared exactly);
