@@ -13,6 +13,7 @@ export const XSD = {
   wps1: `${SCHEMAS}wps/1.0.0/wpsAll.xsd`,
   owsException: `${SCHEMAS}ows/1.1.0/owsExceptionReport.xsd`,
   wps2: `${SCHEMAS}wps/2.0/wps.xsd`,
+  ows2Exception: `${SCHEMAS}ows/2.0/owsExceptionReport.xsd`,
 } as const;
 
 /** True when xmllint is installed. */

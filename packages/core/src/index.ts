@@ -1,7 +1,7 @@
 /**
  * @roost/core — what process authors import (`defineProcess`, `Input`, `Output`, `Formats`, `ProcessError`) and the
  * protocol-neutral model the server and the client share: I/O definitions and validation, the job lifecycle, the
- * error catalogue and the WPS codecs. No HTTP, no database, no filesystem.
+ * error catalogue and the WPS codecs (1.0.0 and 2.0.0). No HTTP, no database, no filesystem.
  */
 export * from "./errors/catalogue.js";
 export * from "./io/builders.js";
@@ -20,6 +20,7 @@ export * from "./process/errors.js";
 export * from "./protocol/service-info.js";
 export * from "./protocol/view.js";
 export * as wps1 from "./protocol/wps1/index.js";
+export * as wps2 from "./protocol/wps2/index.js";
 export * from "./protocol/xml/parse.js";
 export * from "./protocol/xml/write.js";
 export * from "./util/ids.js";
