@@ -49,10 +49,7 @@ export type Wps2Request =
   | { readonly operation: "Execute"; readonly execute: Wps2ExecuteRequest }
   | Wps2JobRequest;
 
-/**
- * The execution service's request for a WPS 2.0.0 Execute: no lineage (WPS 2.0 has none), and status updates
- * always on (GetStatus shows progress whenever it is asked).
- */
+/** The job API's protocol-neutral request for a WPS 2.0.0 Execute (WPS 2.0 has no lineage; progress always shows). */
 export function toExecuteRequest(r: Wps2ExecuteRequest): ExecuteRequest {
   return {
     processId: r.processId,
@@ -60,8 +57,6 @@ export function toExecuteRequest(r: Wps2ExecuteRequest): ExecuteRequest {
     mode: r.mode,
     response: r.response,
     outputs: r.outputs,
-    lineage: false,
-    statusUpdates: true,
     ...(r.language !== undefined ? { language: r.language } : {}),
   };
 }
