@@ -152,7 +152,7 @@ describe("XML: Execute", () => {
     });
   });
 
-  it("maps to the execution service's request: no lineage, status updates on", () => {
+  it("maps to the job API's neutral request (no WPS 1.0 flags)", () => {
     const ex = execute('<wps:Output id="o"/>', 'mode="async" response="document" xml:lang="fr-CA"');
     expect(wps2.toExecuteRequest(ex)).toEqual({
       processId: "p",
@@ -160,8 +160,6 @@ describe("XML: Execute", () => {
       mode: "async",
       response: "document",
       outputs: [{ id: "o" }],
-      lineage: false,
-      statusUpdates: true,
       language: "fr-CA",
     });
   });
