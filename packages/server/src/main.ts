@@ -45,7 +45,15 @@ export function referencePolicy(config: Config): ReferencePolicy {
 /** Start Roost with a resolved configuration. */
 export async function startServer(
   config: Config,
-  opts: { readonly logger?: Logger; readonly env?: Readonly<Record<string, string | undefined>> } = {},
+  opts: {
+    readonly logger?: Logger;
+    readonly env?: Readonly<Record<string, string | undefined>>;
+    /**
+     * Called when another server took this one's jobs over (it was frozen or cut off longer than its lease): it must
+     * stop. Default: close the server (`roost serve` then exits).
+     */
+    readonly onFenced?: () => void;
+  } = {},
 ): Promise<RunningServer> {
   const logger = opts.logger ?? pino({ level: config.server.log_level, base: { service: "roost" } });
   mkdirSync(config.server.data_dir, { recursive: true });
@@ -89,6 +97,7 @@ export async function startServer(
     }
   }
   const urls = new PublicUrls(config.server.public_url);
+  let running: RunningServer | undefined;
   const service = new JobApi({
     config,
     registry,
@@ -100,6 +109,7 @@ export async function startServer(
     logger,
     policy,
     outputsUrl: urls.outputs,
+    onFenced: () => (opts.onFenced ? opts.onFenced() : void running?.close()),
   });
   try {
     await service.start();
@@ -127,7 +137,7 @@ export async function startServer(
     "Roost is serving /wps",
   );
   let closing: Promise<void> | undefined;
-  return {
+  running = {
     app,
     service,
     config,
@@ -141,4 +151,5 @@ export async function startServer(
       return closing;
     },
   };
+  return running;
 }

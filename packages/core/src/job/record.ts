@@ -77,6 +77,11 @@ export interface JobRecord {
   readonly request: JobRequestInfo;
   readonly outputs: JobOutputs | null;
   readonly error: JobErrorInfo | null;
+  /**
+   * The server instance that runs or monitors the job; another server takes it over only once that instance's
+   * lease has expired. Null for jobs recorded before ownership existed (any server may recover them).
+   */
+  readonly owner?: string | null;
 }
 
 /** Fields given when a job is created. */
@@ -91,6 +96,8 @@ export interface NewJob {
   readonly startedAt?: number;
   readonly request: JobRequestInfo;
   readonly message?: string;
+  /** The server instance that takes care of it (see {@link JobRecord.owner}). */
+  readonly owner?: string;
 }
 
 /**

@@ -110,9 +110,14 @@ export interface MonitoredBackend {
   submit(req: SubmitRequest): void;
   /** Stop a job's attempt (queued or running); the backend confirms through the listener. */
   dismiss(job: { readonly id: string; readonly schedulerRef: string | null }): Promise<void>;
+  /** Pick up jobs that became this server's (taken over from a stopped server). */
+  reconcile(): void;
   /** Stop following jobs (they keep running in the backend; the next start reconciles them). */
   stop(): Promise<void>;
 }
 
-/** Builds a {@link MonitoredBackend} reporting to the job API's listener (the composition root supplies these). */
-export type MonitoredBackendFactory = (events: SchedulerListener) => MonitoredBackend;
+/**
+ * Builds a {@link MonitoredBackend} reporting to the job API's listener and following the jobs of server instance
+ * `owner` (the composition root supplies these).
+ */
+export type MonitoredBackendFactory = (events: SchedulerListener, owner: string) => MonitoredBackend;

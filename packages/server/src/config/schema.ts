@@ -22,6 +22,11 @@ export const ServerSection = Type.Object(
     max_request_size: Type.Union([Size], { default: "10mb" }),
     /** Seconds a client may take to send a whole request (slowloris guard). */
     request_timeout: Type.Number({ exclusiveMinimum: 0, default: 60 }),
+    /**
+     * Seconds a server instance's lease lasts (renewed every third of it). Several servers on one PostgreSQL take
+     * over the jobs of one that stopped once its lease has expired; a restart on the same host takes over at once.
+     */
+    lease: Type.Number({ minimum: 1, maximum: 3600, default: 10 }),
     /** Honour X-Forwarded-* from these proxy addresses (Fastify trustProxy syntax); empty: never. */
     trusted_proxies: Type.Array(Type.String(), { default: [] }),
     log_level: Type.Union(

@@ -45,8 +45,9 @@ import { checkReferences } from "./inputs.js";
 import { JobEvents } from "./job-events.js";
 import { supportedLanguages } from "./languages.js";
 import type { LocalRuns } from "./local-runs.js";
+import { Ownership } from "./ownership.js";
 import { needsDirectory, type PrepareContext, prepareJob } from "./prepare.js";
-import { recoverLocalJobs } from "./recovery.js";
+import { type RecoveryOptions, recoverJobs, recoverLocalJobs } from "./recovery.js";
 import { purgeRejected, RejectedJobs } from "./rejected.js";
 import { SyncJournal } from "./sync-journal.js";
 import { runSync } from "./sync-runner.js";
@@ -67,6 +68,8 @@ export interface JobApiOptions {
   readonly policy: ReferencePolicy;
   /** Absolute URL prefix of published outputs (`<public_url>/outputs`): output references and `ctx.outputUrl`. */
   readonly outputsUrl: string;
+  /** Called when another server has taken this one's jobs over (it was frozen or cut off too long): stop it. */
+  readonly onFenced?: () => void;
 }
 
 /** How a front end asks for an execution. */
@@ -102,6 +105,11 @@ export interface ViewOptions {
 
 /** How long {@link JobApi.dismiss} waits for a job to really stop, by default (local jobs stop within the grace). */
 const DISMISS_WAIT_MS = 3000;
+/**
+ * Housekeeping tick, ms: lease renewal (every third of the lease), dismissals asked through another server, takeover
+ * of stopped servers (every half lease).
+ */
+const TICK_MS = 1000;
 
 /** See the module comment. */
 export class JobApi {
@@ -117,6 +125,11 @@ export class JobApi {
   readonly #prepare: PrepareContext;
   readonly #disk: DiskGuard;
   readonly #rejected: RejectedJobs;
+  readonly #owner: Ownership;
+  /** Jobs whose dismissal (asked through another server) this server already acted on. */
+  readonly #dismissing = new Set<string>();
+  #tick: NodeJS.Timeout | undefined;
+  #lastSweep = 0;
   #started = false;
 
   constructor(o: JobApiOptions) {
@@ -142,6 +155,17 @@ export class JobApi {
     };
     this.#disk = new DiskGuard(o.config.server.data_dir, o.config.jobs.min_free_space);
     this.#rejected = new RejectedJobs(o.store, o.dirs, o.logger);
+    this.#owner = new Ownership({
+      store: o.store,
+      logger: o.logger,
+      url: o.config.server.public_url,
+      leaseMs: o.config.server.lease * 1000,
+      onTakeOver: (jobs) => this.#adopt(jobs),
+      onFenced: () => {
+        this.#started = false;
+        o.onFenced?.();
+      },
+    });
     this.#admission = new Admission(o.pool, {
       maxQueued: o.config.jobs.max_queued,
       maxSyncWaiting: o.config.jobs.max_sync_waiting,
@@ -171,19 +195,13 @@ export class JobApi {
     return s.routes[processId] ?? s.backend;
   }
 
-  /** Start the backends and recover the jobs a previous run left. */
-  async start(): Promise<void> {
-    const listener = this.#events.listener;
-    await this.#o.pool.start(listener);
-    // Jobs whose client was told "not accepted" although their row may have been committed late: gone before any
-    // backend could recover them.
-    await purgeRejected(this.#o.store, this.#o.dirs, this.#log);
-    for (const [kind, factory] of this.#o.remotes ?? []) {
-      const backend = factory(listener);
-      this.#remotes.set(kind, backend);
-      await backend.start();
-    }
-    await recoverLocalJobs({
+  /** This server instance's id (`jobs.owner` of the jobs it runs or monitors). */
+  get instance(): string {
+    return this.#owner.id;
+  }
+
+  get #recovery(): RecoveryOptions {
+    return {
       store: this.#o.store,
       dirs: this.#o.dirs,
       registry: this.#o.registry,
@@ -191,18 +209,77 @@ export class JobApi {
       events: this.#events,
       runs: this.#runs,
       logger: this.#log,
-    });
+      owner: this.#owner.id,
+    };
+  }
+
+  /**
+   * Start: register this instance (SQLite: refused when another server uses the database), start the backends,
+   * recover the jobs left by a previous run and by stopped servers, then keep the lease.
+   */
+  async start(): Promise<void> {
+    await this.#owner.register();
+    const listener = this.#events.listener;
+    await this.#o.pool.start(listener);
+    // Jobs whose client was told "not accepted" although their row may have been committed late: gone before any
+    // backend could recover them.
+    await purgeRejected(this.#o.store, this.#o.dirs, this.#log);
+    for (const [kind, factory] of this.#o.remotes ?? []) {
+      const backend = factory(listener, this.#owner.id);
+      this.#remotes.set(kind, backend);
+      await backend.start();
+    }
+    await recoverLocalJobs(this.#recovery);
+    // A predecessor on this host (restart after a crash) is taken over at once; other stopped servers once their
+    // lease has expired.
+    await this.#owner.sweep();
+    this.#lastSweep = Date.now();
+    this.#tick = setInterval(() => void this.#housekeeping(), TICK_MS);
+    this.#tick.unref();
     this.#started = true;
+  }
+
+  /** Jobs taken over from a stopped server: recovered as this server's own. */
+  async #adopt(jobs: readonly JobRecord[]): Promise<void> {
+    await recoverJobs(this.#recovery, jobs, "recovered jobs of a stopped server");
+    for (const b of this.#remotes.values()) b.reconcile();
+  }
+
+  async #housekeeping(): Promise<void> {
+    await this.#owner.heartbeat();
+    if (!this.#started) return;
+    if (Date.now() - this.#lastSweep >= (this.#o.config.server.lease * 1000) / 2) {
+      this.#lastSweep = Date.now();
+      await this.#owner.sweep();
+    }
+    await this.#watchDismissals().catch(() => {});
+  }
+
+  /** Act on dismissals of this server's jobs asked through another server (which only flags them). */
+  async #watchDismissals(): Promise<void> {
+    const mine = await this.#o.store.listActive(undefined, this.#owner.id);
+    const asked = new Set(mine.filter((j) => j.dismissRequested).map((j) => j.id));
+    for (const id of this.#dismissing) if (!asked.has(id)) this.#dismissing.delete(id);
+    for (const job of mine) {
+      if (!job.dismissRequested || this.#dismissing.has(job.id)) continue;
+      this.#dismissing.add(job.id);
+      await this.#stopJob(job).catch((e: unknown) =>
+        this.#log.warn({ jobId: job.id, err: (e as Error).message }, "dismissing a job failed"),
+      );
+    }
   }
 
   /** Stop: running local jobs get `graceMs` to finish; pending writes and progress are flushed. */
   async stop(graceMs = 0): Promise<void> {
+    clearInterval(this.#tick);
     this.#rejected.stop();
     for (const b of this.#remotes.values()) await b.stop();
     await this.#o.pool.close(graceMs);
     await this.#events.drain();
     await this.#journal.flush();
     await this.#o.jobLog.flush();
+    // Last: the jobs left (queued, or still running on Slurm) are taken over at once by another server.
+    await this.#owner.release();
   }
 
   /**
@@ -256,7 +333,15 @@ export class JobApi {
         ...(req.subscriber !== undefined ? { subscriber: req.subscriber } : {}),
       };
       if (mode === "sync") {
-        const base = { id: jobId, processId: p.identifier, mode, backend, createdAt: now, request } as const;
+        const base = {
+          id: jobId,
+          processId: p.identifier,
+          mode,
+          backend,
+          createdAt: now,
+          request,
+          owner: this.#owner.id,
+        } as const;
         const job = await runSync(this.#o.pool, this.#events, this.#runs, {
           base,
           jobDir,
@@ -275,6 +360,7 @@ export class JobApi {
         createdAt: now,
         message: "Process accepted",
         request,
+        owner: this.#owner.id,
       });
       await within(inserting, WRITE_BUDGET_MS);
       inserting = undefined;
@@ -300,6 +386,7 @@ export class JobApi {
         request,
         outputs: null,
         error: null,
+        owner: this.#owner.id,
       };
       const submit = {
         jobId,
@@ -403,6 +490,26 @@ export class JobApi {
     if (local) local.dismiss = true;
     await this.#o.store.update(id, ACTIVE, { dismissRequested: true });
     this.#o.jobLog.write(id, "dismiss-requested");
+    // Another server's job: the flag is the request; its owner acts on it within a second (or, if that server has
+    // stopped, whoever takes its jobs over finds it flagged).
+    if (!job.owner || job.owner === this.#owner.id) {
+      this.#dismissing.add(id);
+      await this.#stopJob(job);
+    }
+    let now = (await this.#o.store.get(id)) ?? job;
+    const deadline = Date.now() + (opts.waitMs ?? 0);
+    while (!isTerminal(now.status) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      now = (await this.job(id)) ?? now;
+    }
+    return now;
+  }
+
+  /** Stop one of this server's jobs: scancel, stop the local worker, or end a job that never reached a backend. */
+  async #stopJob(job: JobRecord): Promise<void> {
+    const id = job.id;
+    const local = this.#runs.get(id);
+    if (local) local.dismiss = true;
     const remote = this.#remotes.get(job.backend);
     if (remote) {
       // scancel (or no submission at all); the monitor confirms by polling and the job becomes dismissed.
@@ -420,13 +527,6 @@ export class JobApi {
         }),
       );
     }
-    let now = (await this.#o.store.get(id)) ?? job;
-    const deadline = Date.now() + (opts.waitMs ?? 0);
-    while (!isTerminal(now.status) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      now = (await this.job(id)) ?? now;
-    }
-    return now;
   }
 
   /** How long a front end's dismiss should wait by default, ms. */

@@ -6,7 +6,9 @@
 import type { JobRecord } from "@roost/core";
 
 /** What a sync job's record holds while it runs (it is written only once it has ended). */
-export type SyncBase = Pick<JobRecord, "id" | "processId" | "mode" | "backend" | "createdAt" | "request">;
+export type SyncBase = Pick<JobRecord, "id" | "processId" | "mode" | "backend" | "createdAt" | "request"> & {
+  readonly owner: string;
+};
 
 /** One attempt in the local pool. */
 export interface LocalRun {

@@ -30,6 +30,8 @@ export interface RecoveryOptions {
   readonly events: JobEvents;
   readonly runs: LocalRuns;
   readonly logger: Logger;
+  /** This server instance: its own jobs (and ownerless ones) are recovered. */
+  readonly owner: string;
 }
 
 /** What recovery did, for the log. */
@@ -41,11 +43,18 @@ interface Tally {
 
 /** See the module comment. */
 export async function recoverLocalJobs(o: RecoveryOptions): Promise<void> {
-  const active = await o.store.listActive("local");
+  await recoverJobs(o, await o.store.listActive("local", o.owner), "recovered jobs from the previous run");
+}
+
+/** Recover `jobs` (local ones of this server, or taken over from a stopped one), the same way as at start-up. */
+export async function recoverJobs(
+  o: RecoveryOptions,
+  jobs: readonly JobRecord[],
+  what: string,
+): Promise<void> {
   const tally: Tally = { resubmitted: 0, applied: 0, interrupted: 0 };
-  for (const job of active) await recoverJob(o, job, tally);
-  if (active.length > 0)
-    o.logger.info({ active: active.length, ...tally }, "recovered jobs from the previous run");
+  for (const job of jobs) if (job.backend === "local") await recoverJob(o, job, tally);
+  if (jobs.length > 0) o.logger.info({ active: jobs.length, ...tally }, what);
 }
 
 async function recoverJob(o: RecoveryOptions, job: JobRecord, tally: Tally): Promise<void> {

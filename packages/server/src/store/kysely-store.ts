@@ -12,6 +12,7 @@ import {
   type JobStatus,
   type JobStore,
   type NewJob,
+  type ServerLease,
   TRANSITIONS,
 } from "@roost/core";
 import type { Kysely } from "kysely";
@@ -104,8 +105,8 @@ export class KyselyJobStore implements JobStore {
     return result.numUpdatedRows > 0n;
   }
 
-  async listActive(backend?: string): Promise<JobRecord[]> {
-    const rows = await this.#run(() => this.queries.listActive(backend).execute());
+  async listActive(backend?: string, owner?: string): Promise<JobRecord[]> {
+    const rows = await this.#run(() => this.queries.listActive(backend, owner).execute());
     return rows.map(rowToJob);
   }
 
@@ -129,6 +130,47 @@ export class KyselyJobStore implements JobStore {
   async delete(id: string): Promise<boolean> {
     const result = await this.#run(() => this.queries.delete(id).executeTakeFirst());
     return result.numDeletedRows > 0n;
+  }
+
+  async registerServer(s: ServerLease): Promise<void> {
+    await this.#run(() =>
+      this.queries
+        .registerServer({
+          id: s.id,
+          host: s.host,
+          pid: s.pid,
+          url: s.url,
+          started_at: s.startedAt,
+          lease_until: s.leaseUntil,
+        })
+        .execute(),
+    );
+  }
+
+  async renewLease(id: string, leaseUntil: number): Promise<boolean> {
+    const r = await this.#run(() => this.queries.renewLease(id, leaseUntil).executeTakeFirst());
+    return r.numUpdatedRows > 0n;
+  }
+
+  async listServers(): Promise<ServerLease[]> {
+    const rows = await this.#run(() => this.queries.listServers().execute());
+    return rows.map((r) => ({
+      id: r.id,
+      host: r.host,
+      pid: r.pid,
+      url: r.url,
+      startedAt: Number(r.started_at),
+      leaseUntil: Number(r.lease_until),
+    }));
+  }
+
+  async removeServer(id: string): Promise<void> {
+    await this.#run(() => this.queries.removeServer(id).execute());
+  }
+
+  async takeOver(from: string, to: string): Promise<JobRecord[]> {
+    const rows = await this.#run(() => this.queries.takeOver(from, to, Date.now()).execute());
+    return rows.map(rowToJob);
   }
 
   /** Close the connection (SQLite) or end the pool (PostgreSQL). Safe to call more than once. */

@@ -10,14 +10,27 @@
  *   index `jobs_active_idx`, which only holds accepted/running rows, so their cost follows the number of active
  *   jobs (hundreds), not the table size (millions, mostly finished jobs).
  * - `list`: `jobs_created_idx` (created_at, id) walked backwards, keyset-paginated with a row-value comparison;
- *   with a process filter `jobs_process_idx`.
+ *   with a process filter `jobs_process_idx`; filtered by one final status, the partial `jobs_finished_idx`.
  * - `count` over terminal statuses has no index of its own and scans; it is only used for reports.
  */
 import type { FinishedJob, JobListQuery, JobPatch, JobStatus, NewJob } from "@roost/core";
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from "kysely";
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Insertable,
+  type Kysely,
+  type SqlBool,
+  sql,
+} from "kysely";
 import type { DialectProfile } from "./profile.js";
 import { finishedJobRow, newJobRow, patchColumns } from "./rows.js";
-import { ACTIVE_INDEX_STATUSES, activeJobsPredicate, type Database } from "./schema.js";
+import {
+  ACTIVE_INDEX_STATUSES,
+  activeJobsPredicate,
+  type Database,
+  finishedJobsPredicate,
+  type ServersTable,
+} from "./schema.js";
 
 /** `list` page size when the query gives none. */
 export const LIST_DEFAULT_LIMIT = 100;
@@ -84,11 +97,46 @@ export function jobQueries(db: Kysely<Database>, profile: DialectProfile) {
         .where((eb) => statusIn(eb, whileIn));
     },
 
-    /** Active jobs, oldest first, optionally of one backend. */
-    listActive(backend?: string) {
+    /** Active jobs, oldest first, optionally of one backend and one owner (ownerless jobs included). */
+    listActive(backend?: string, owner?: string) {
       let q = db.selectFrom("jobs").selectAll().where(activeJobsPredicate());
       if (backend !== undefined) q = q.where("backend", "=", backend);
+      if (owner !== undefined) q = q.where((eb) => eb.or([eb("owner", "=", owner), eb("owner", "is", null)]));
       return q.orderBy("created_at").orderBy("id");
+    },
+
+    /** Move the active jobs of a dead instance to another (compare-and-set on the owner). */
+    takeOver(from: string, to: string, now: number) {
+      return db
+        .updateTable("jobs")
+        .set({ owner: to, updated_at: now })
+        .set((eb) => ({ version: eb("version", "+", 1) }))
+        .where(activeJobsPredicate())
+        .where("owner", "=", from)
+        .returningAll();
+    },
+
+    /** Insert or refresh a server instance's row. */
+    registerServer(s: Insertable<ServersTable>) {
+      return db
+        .insertInto("servers")
+        .values(s)
+        .onConflict((oc) => oc.column("id").doUpdateSet({ lease_until: s.lease_until, url: s.url }));
+    },
+
+    /** Extend a lease. */
+    renewLease(id: string, leaseUntil: number) {
+      return db.updateTable("servers").set({ lease_until: leaseUntil }).where("id", "=", id);
+    },
+
+    /** Every instance. */
+    listServers() {
+      return db.selectFrom("servers").selectAll().orderBy("started_at");
+    },
+
+    /** Forget an instance. */
+    removeServer(id: string) {
+      return db.deleteFrom("servers").where("id", "=", id);
     },
 
     /** The dispatch queue of a backend: oldest accepted jobs first. */
@@ -125,8 +173,25 @@ export function jobQueries(db: Kysely<Database>, profile: DialectProfile) {
         const statuses = query.status;
         q = q.where((eb) => statusIn(eb, statuses));
         if (onlyActive(statuses)) q = q.where(activeJobsPredicate());
+        // One final status: the partial index of finished jobs gives that status's rows in creation order. Several
+        // would need a sort of all their rows; the creation-order walk below serves them (most rows match anyway).
+        else if (statuses.length === 1 && !ACTIVE_INDEX_STATUSES.includes(statuses[0]!))
+          q = q.where(finishedJobsPredicate());
       }
       if (query.processId !== undefined) q = q.where("process_id", "=", query.processId);
+      const ids = query.processIds;
+      if (ids !== undefined)
+        q = q.where((eb) => (ids.length === 0 ? sql<SqlBool>`1 = 0` : eb("process_id", "in", ids)));
+      if (query.createdFrom !== undefined) q = q.where("created_at", ">=", query.createdFrom);
+      if (query.createdTo !== undefined) q = q.where("created_at", "<=", query.createdTo);
+      if (query.minDurationMs !== undefined || query.maxDurationMs !== undefined) {
+        const now = query.now ?? Date.now();
+        // Run time: finished − started, or now − started while running; jobs that never started have none.
+        q = q.where("started_at", "is not", null);
+        const runTime = sql<number>`coalesce(finished_at, ${now}) - started_at`;
+        if (query.minDurationMs !== undefined) q = q.where(runTime, ">=", query.minDurationMs);
+        if (query.maxDurationMs !== undefined) q = q.where(runTime, "<=", query.maxDurationMs);
+      }
       const before = query.before;
       if (before !== undefined) {
         if (!Number.isSafeInteger(before.createdAt)) {

@@ -49,6 +49,7 @@ export function newJobRow(job: NewJob, now: number): Insertable<JobsTable> {
     request: JSON.stringify(job.request),
     outputs: null,
     error: null,
+    owner: job.owner ?? null,
   };
 }
 
@@ -115,5 +116,6 @@ export function rowToJob(row: JobRow): JobRecord {
     request: JSON.parse(row.request) as JobRequestInfo,
     outputs: row.outputs === null ? null : (JSON.parse(row.outputs) as JobOutputs),
     error: row.error === null ? null : (JSON.parse(row.error) as JobErrorInfo),
+    owner: row.owner,
   };
 }

@@ -39,6 +39,21 @@ export interface JobsTable {
   error: string | null;
   /** Bumped by every write, so a reader can tell whether a row changed under it (compare-and-set hygiene). */
   version: Generated<number>;
+  /** The server instance that runs or monitors the job (`servers.id`); null before migration 0002. */
+  owner: string | null;
+}
+
+/** The `servers` table: one row per running server instance and its lease (migration 0002). */
+export interface ServersTable {
+  /** Random per process start. */
+  id: string;
+  host: string;
+  pid: number;
+  /** The server's public URL, for messages. */
+  url: string;
+  started_at: number;
+  /** The instance is alive until then; it renews the lease every third of its length. */
+  lease_until: number;
 }
 
 /** Applied migrations, one row each, inserted before the migration's statements run (in the same transaction). */
@@ -50,6 +65,7 @@ export interface MigrationsTable {
 /** All tables of the job database. */
 export interface Database {
   jobs: JobsTable;
+  servers: ServersTable;
   roost_migrations: MigrationsTable;
 }
 
@@ -64,6 +80,8 @@ export const INDEXES = Object.freeze({
   created: "jobs_created_idx",
   /** `list` filtered by process. */
   process: "jobs_process_idx",
+  /** Partial index over finished jobs: `list` filtered by one final status (migration 0003). */
+  finished: "jobs_finished_idx",
 } as const);
 
 /**
@@ -75,6 +93,11 @@ export const INDEXES = Object.freeze({
  */
 export function activeJobsPredicate(): RawBuilder<SqlBool> {
   return sql<SqlBool>`status in ('accepted', 'running')`;
+}
+
+/** The WHERE clause of the partial index {@link INDEXES.finished}, verbatim (see {@link activeJobsPredicate}). */
+export function finishedJobsPredicate(): RawBuilder<SqlBool> {
+  return sql<SqlBool>`status in ('succeeded', 'failed', 'dismissed')`;
 }
 
 /** The statuses {@link activeJobsPredicate} admits. */

@@ -142,6 +142,7 @@ describe.each(STORES)("JobStore on $name", (backend) => {
         request: REQUEST,
         outputs: null,
         error: null,
+        owner: null,
       });
       expect(inserted!.updatedAt).toBeGreaterThanOrEqual(before);
 

@@ -14,6 +14,10 @@ import { CompiledMigrationProvider, migrateToLatest } from "../../src/store/migr
 import { createPostgresDatabase } from "../../src/store/postgres/dialect.js";
 import { sqliteProfile } from "../../src/store/sqlite/dialect.js";
 import { adminQuery } from "./pg.js";
+
+/** Every migration this build applies, in order (issue 11 added job ownership, and the finished-jobs index). */
+const ALL_MIGRATIONS = [{ name: "0001-init" }, { name: "0002-job-owners" }, { name: "0003-status-index" }];
+
 import { newJob, SHARED_STORES, STORES, useTestDb } from "./stores.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/open-store-child.ts", import.meta.url));
@@ -140,6 +144,7 @@ describe.each(STORES)("migrations on $name", (backend) => {
         "message",
         "mode",
         "outputs",
+        "owner",
         "process_id",
         "progress",
         "request",
@@ -185,7 +190,7 @@ describe.each(SHARED_STORES)("migrations on a shared $name database", (backend) 
     const second = await db().open();
     expect(await second.get(job.id)).toMatchObject({ id: job.id });
     const applied = await second.db.selectFrom("roost_migrations").select("name").execute();
-    expect(applied).toEqual([{ name: "0001-init" }]);
+    expect(applied).toEqual(ALL_MIGRATIONS);
   });
 
   it("survive several servers opening a fresh database at the same moment", async () => {
@@ -196,15 +201,13 @@ describe.each(SHARED_STORES)("migrations on a shared $name database", (backend) 
       const results = await Promise.all(Array.from({ length: 4 }, () => runChild(db().options.url, startAt)));
       for (const r of results) expect(r).toMatch(/^ok [0-9a-f-]{36}$/);
       const store = await db().open();
-      expect(await store.db.selectFrom("roost_migrations").select("name").execute()).toEqual([
-        { name: "0001-init" },
-      ]);
+      expect(await store.db.selectFrom("roost_migrations").select("name").execute()).toEqual(ALL_MIGRATIONS);
       expect(await store.count(["accepted"])).toBe(4);
       return;
     }
     const stores = await Promise.all(Array.from({ length: 5 }, () => db().open()));
     const applied = await stores[0]!.db.selectFrom("roost_migrations").select("name").execute();
-    expect(applied).toEqual([{ name: "0001-init" }]);
+    expect(applied).toEqual(ALL_MIGRATIONS);
     const job = newJob();
     await stores[1]!.insert(job);
     expect(await stores[4]!.get(job.id)).toMatchObject({ id: job.id });
@@ -234,7 +237,7 @@ describe.each(SHARED_STORES.filter((s) => s.kind === "postgres"))("PostgreSQL mi
     const slow = {
       getMigrations: async () => ({
         ...real,
-        "0002-slow": { up: async (m: Kysely<unknown>) => void (await sql`select pg_sleep(6.5)`.execute(m)) },
+        "9000-slow": { up: async (m: Kysely<unknown>) => void (await sql`select pg_sleep(6.5)`.execute(m)) },
       }),
     };
     try {
@@ -243,7 +246,7 @@ describe.each(SHARED_STORES.filter((s) => s.kind === "postgres"))("PostgreSQL mi
         opened.withMigrationDb((m) => migrateToLatest(m, opened.profile, slow)),
         sql`select pg_sleep(6.5)`.execute(opened.db).catch((e: unknown) => e),
       ]);
-      expect(applied).toEqual(["0001-init", "0002-slow"]);
+      expect(applied).toEqual([...ALL_MIGRATIONS.map((m) => m.name), "9000-slow"]);
       expect(request).toMatchObject({ code: "57014" });
     } finally {
       await opened.db.destroy();
@@ -270,6 +273,7 @@ describe.each(SHARED_STORES.filter((s) => s.kind === "postgres"))("PostgreSQL sc
     expect(tables.rows.map((r: { table_name: string }) => r.table_name)).toEqual([
       "jobs",
       "roost_migrations",
+      "servers",
     ]);
     const pub = await adminQuery(
       "select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name = 'jobs'",

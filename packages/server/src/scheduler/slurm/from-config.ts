@@ -129,8 +129,9 @@ export function monitoredSlurmBackend(
   },
 ): MonitoredBackendFactory {
   const c = config.slurm;
-  return (events) => {
+  return (events, owner) => {
     const monitor = new JobMonitor({
+      owner,
       scheduler: o.scheduler,
       store: o.store,
       dirs: o.dirs,
@@ -148,6 +149,7 @@ export function monitoredSlurmBackend(
       start: () => monitor.start(),
       submit: (req) => monitor.submit(req),
       dismiss: (job) => monitor.dismiss(job),
+      reconcile: () => monitor.reconcile(),
       async stop() {
         await monitor.stop();
         // Slurm jobs outlive the server on purpose: the next start reconciles them.

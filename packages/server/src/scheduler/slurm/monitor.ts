@@ -80,6 +80,8 @@ export interface MonitorOptions {
   readonly backendLabel?: string;
   /** The job-log writer shared with the job API (default: one of its own on `dirs`). */
   readonly jobLog?: JobLog;
+  /** The server instance whose jobs this monitor follows (default: every job of the backend). */
+  readonly owner?: string;
 }
 
 /** A job the monitor follows. */
@@ -175,11 +177,17 @@ export class JobMonitor implements MonitoredBackend {
 
   /** Reconcile the backend's non-terminal jobs left by a previous run, then start polling. */
   async start(): Promise<void> {
-    const rows = await this.#o.store.listActive(this.#o.scheduler.kind);
+    const rows = await this.#o.store.listActive(this.#o.scheduler.kind, this.#o.owner);
     for (const row of rows) await this.#adoptRow(row);
     this.#lastResync = Date.now();
     if (rows.length > 0)
       this.#log.info({ backend: this.#o.scheduler.kind, jobs: rows.length }, "reconciling jobs");
+    this.#schedule(0);
+  }
+
+  /** Pick up jobs that became this monitor's (taken over from a stopped server) at the next tick. */
+  reconcile(): void {
+    this.#lastResync = 0;
     this.#schedule(0);
   }
 
@@ -594,7 +602,7 @@ export class JobMonitor implements MonitoredBackend {
   /** Pick up what changed in the store behind the monitor's back (dismissals by `roost jobs cancel`, lost events). */
   async #resync(): Promise<void> {
     this.#lastResync = Date.now();
-    const rows = await this.#o.store.listActive(this.#o.scheduler.kind);
+    const rows = await this.#o.store.listActive(this.#o.scheduler.kind, this.#o.owner);
     const cutoff = Date.now() - 60_000;
     for (const [id, at] of this.#finished) if (at < cutoff) this.#finished.delete(id);
     for (const row of rows) {

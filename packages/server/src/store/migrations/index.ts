@@ -8,6 +8,8 @@ import { type Kysely, type Migration, type MigrationProvider, sql } from "kysely
 import type { DialectProfile } from "../profile.js";
 import { type Database, MIGRATIONS_TABLE } from "../schema.js";
 import * as m0001 from "./0001-init.js";
+import * as m0002 from "./0002-job-owners.js";
+import * as m0003 from "./0003-status-index.js";
 
 /**
  * Roost's migrations, keyed by name; names sort in application order. Adding one: a new `NNNN-what.ts` module with
@@ -23,7 +25,11 @@ export class CompiledMigrationProvider implements MigrationProvider {
   /** All migrations, old and new. */
   async getMigrations(): Promise<Record<string, Migration>> {
     const p = this.#profile;
-    return { "0001-init": { up: (db) => m0001.up(db, p) } };
+    return {
+      "0001-init": { up: (db) => m0001.up(db, p) },
+      "0002-job-owners": { up: (db) => m0002.up(db, p) },
+      "0003-status-index": { up: (db) => m0003.up(db) },
+    };
   }
 }
 
