@@ -27,6 +27,7 @@ export {
   jsonPointerSegment,
   parseJson,
 } from "./protocol/json/parse.js";
+export * as ogcapi from "./protocol/ogcapi/index.js";
 export * from "./protocol/service-info.js";
 export * from "./protocol/view.js";
 export * as wps1 from "./protocol/wps1/index.js";
