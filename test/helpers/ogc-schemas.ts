@@ -41,7 +41,8 @@ const BASE = {
 
 function newAjv(): Ajv {
   // strict: false — the OGC schemas carry OpenAPI annotations (`example`, `nullable`) that are not JSON Schema.
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  // ownProperties — without it ajv sees `constructor` inherited from Object.prototype as a present member.
+  const ajv = new Ajv({ strict: false, allErrors: true, ownProperties: true });
   addFormats(ajv);
   // Format names of OGC API – Processes (annotations: the schemas around them say what the value is).
   for (const f of ["ogc-bbox", "geojson-feature-collection", "geojson-feature", "geojson-geometry"])
@@ -135,7 +136,9 @@ export function oasValidator(schemaOrRoot: unknown, pointer?: string): (value: u
   const ajv = newAjv();
   const id = "https://schemas.roost.invalid/generated.json";
   ajv.addSchema(oas30ToJsonSchema(schemaOrRoot) as Record<string, unknown>, id);
-  const v = ajv.getSchema(pointer === undefined ? id : `${id}#${pointer}`);
+  // In a URI fragment every pointer segment is itself percent-encoded (RFC 6901 §6).
+  const fragment = pointer?.split("/").map(encodeURIComponent).join("/");
+  const v = ajv.getSchema(fragment === undefined ? id : `${id}#${fragment}`);
   if (!v) throw new Error(`no schema at ${pointer}`);
   return (value) => (v(JSON.parse(JSON.stringify(value))) ? "" : format(v.errors));
 }
