@@ -79,16 +79,30 @@ describe("I/O schemas: literals", () => {
     expect(schemaOf("positive")).toEqual({ type: "integer", minimum: 1, maximum: 5 });
   });
 
+  it("states a time default without time zone in words: RFC 3339 (JSON Schema's `time`) requires one", () => {
+    expect(schemaOf("noon")).toEqual({
+      type: "string",
+      format: "time",
+      description: "Default (no time zone): 12:00:00",
+    });
+    expect(schemaOf("noonZ")).toEqual({
+      type: "string",
+      format: "date-time",
+      default: "2016-09-02T12:00:00+02:00",
+    });
+    expect(oasValidator(schemaOf("noonZ"))("2016-09-02T12:00:00+02:00")).toBe("");
+  });
+
   it("says nothing about an advisory values reference", () => {
     expect(schemaOf("ref")).toEqual({ type: "string" });
   });
 
-  it("every literal schema accepts its own default and allowed values, and refuses a value out of range", () => {
+  it("every literal schema accepts its stated default and allowed values, and refuses a value out of range", () => {
     for (const d of kitchenSink.inputs) {
       if (d.kind !== "literal") continue;
-      const check = oasValidator(ogcapi.inputSchema(d));
-      if (d.default !== undefined)
-        expect(check(ogcapi.typedLiteral(d.dataType, d.default)), d.identifier).toBe("");
+      const schema = ogcapi.inputSchema(d);
+      const check = oasValidator(schema);
+      if (schema.default !== undefined) expect(check(schema.default), d.identifier).toBe("");
       if (d.allowedValues.kind === "values")
         for (const v of d.allowedValues.values) expect(check(ogcapi.typedLiteral(d.dataType, v))).toBe("");
     }

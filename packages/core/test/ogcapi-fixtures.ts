@@ -66,6 +66,8 @@ export const kitchenSink: ProcessDefinition = defineProcess({
     flag: Input.boolean({ title: "Flag", default: true }),
     day: Input.date({ title: "Day", default: "2012-05-01" }),
     time: Input.time({ title: "Time", minOccurs: 0 }),
+    noon: Input.time({ title: "Noon", default: "12:00:00" }),
+    noonZ: Input.dateTime({ title: "Noon UTC", default: "2016-09-02T12:00:00+02:00" }),
     when: Input.dateTime({ title: "When", minOccurs: 0 }),
     link: Input.anyURI({ title: "Link", minOccurs: 0 }),
     ref: Input.string({ title: "Ref", valuesReference: "https://example.org/values", minOccurs: 0 }),

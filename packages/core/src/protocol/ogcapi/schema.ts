@@ -6,7 +6,8 @@
  * * literal → `type` + `format` (`date`, `date-time`, `time`, `uri`, `float`, `double`), `enum` for allowed values,
  *   `minimum`/`maximum` with boolean `exclusiveMinimum`/`exclusiveMaximum` per range closure and `multipleOf` for a
  *   spacing that lines up with the minimum; several ranges/value lists become `anyOf` (they may overlap, which
- *   `oneOf` would forbid); `default` typed.
+ *   `oneOf` would forbid); `default` typed (a time or date-time default without time zone, valid in XML Schema
+ *   but not in RFC 3339, goes into `description` instead).
  * * complex → one schema per format (`oneOf` when several, the first being the default format,
  *   `/req/ogc-process-description/input-mixed-type`): JSON media types as `type: object`, text as `type: string`
  *   with `contentMediaType`, anything else as a `contentEncoding: binary` string (what the ETS recognises as binary;
@@ -110,9 +111,18 @@ export function literalSchema(
       else s[k] = v;
     }
   } else if (branches.length > 1) s.anyOf = branches;
-  if (defaultValue !== undefined) s.default = typedLiteral(t, defaultValue);
+  if (defaultValue !== undefined) {
+    const d = typedLiteral(t, defaultValue);
+    // XML Schema times may omit the time zone; JSON Schema's `time`/`date-time` (RFC 3339) may not. A default
+    // without one would contradict its own schema, so it is stated in words instead (the server still applies it).
+    if ((t === "time" || t === "dateTime") && typeof d === "string" && !RFC3339_OFFSET.test(d))
+      s.description = `Default (no time zone): ${d}`;
+    else s.default = d;
+  }
   return s;
 }
+
+const RFC3339_OFFSET = /(Z|[+-]\d\d:\d\d)$/i;
 
 /** Schema of one value in format `f`. */
 export function formatSchema(f: Format): JsonSchema {
