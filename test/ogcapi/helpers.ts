@@ -88,7 +88,7 @@ export function sampleValue(schema: Schema): unknown {
     const n = (props.bbox as Schema).minItems as number;
     return {
       bbox: Array.from({ length: n }, (_, i) => (i < n / 2 ? i : i + 10)),
-      crs: (props.crs?.enum as string[])[0],
+      crs: ((props.crs as Schema).enum as string[])[0],
     };
   }
   if (Array.isArray(schema.oneOf)) return sampleFormat(schema.oneOf[0] as Schema);
