@@ -9,9 +9,11 @@
 import {
   type BoundingBox,
   isTextMimeType,
+  type JobRecord,
   type OutputDefinition,
   type OutputValueView,
   ogcapi,
+  RoostError,
   validateInputs,
   validateOutputRequests,
 } from "@roost/core";
@@ -76,12 +78,56 @@ describe.each(ALL_PROCESSES.map((p) => [p.identifier, p] as const))("%s", (_id, 
     expect(validateOutputRequests(p, r.outputs).map((o) => o.id)).toEqual(p.outputs.map((o) => o.identifier));
   });
 
+  it("statusInfo of its jobs in every state, the job list and a no-such-process problem naming it are valid", () => {
+    const jobs = (["accepted", "running", "succeeded", "failed", "dismissed"] as const).map((status, i) =>
+      jobRecord(p.identifier, status, i),
+    );
+    for (const j of jobs) expectValidOgc("statusInfo", ogcapi.encodeStatusInfo(j, urls));
+    expectValidOgc("jobList", ogcapi.encodeJobList(jobs, urls, { self: urls.jobs }));
+    const problem = ogcapi.encodeProblem(
+      new RoostError("NoSuchProcess", `No process '${p.identifier}'`, { locator: p.identifier }),
+      404,
+    );
+    expectValidOgc("exception", problem);
+    expect(problem).toMatchObject({ type: ogcapi.OGC_EXCEPTION.noSuchProcess, locator: p.identifier });
+  });
+
   it("a results document with every output is valid", () => {
     const doc = ogcapi.encodeResults(p.outputs.map((o) => ({ definition: o, value: sampleOutput(o) })));
     expectValidOgc("results", doc);
     expect(Object.keys(doc)).toEqual(p.outputs.map((o) => o.identifier));
   });
 });
+
+function jobRecord(processId: string, status: JobRecord["status"], i: number): JobRecord {
+  const t = Date.UTC(2024, 0, 1) + i * 1000;
+  return {
+    id: `00000000-0000-4000-8000-00000000000${i}`,
+    processId,
+    status,
+    mode: "async",
+    backend: "local",
+    progress: status === "running" ? 20 : null,
+    message: null,
+    createdAt: t,
+    startedAt: status === "accepted" ? null : t + 1,
+    finishedAt: status === "accepted" || status === "running" ? null : t + 2,
+    updatedAt: t + 2,
+    attempt: 1,
+    schedulerRef: null,
+    dismissRequested: false,
+    request: {
+      protocol: "ogcapi",
+      response: "raw",
+      outputs: [],
+      lineage: false,
+      statusUpdates: true,
+      language: "en-US",
+    },
+    outputs: null,
+    error: status === "failed" ? { code: "ProcessFailed", message: "Process error: boom" } : null,
+  };
+}
 
 function sampleOutput(o: OutputDefinition): OutputValueView {
   switch (o.kind) {

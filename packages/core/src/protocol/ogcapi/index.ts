@@ -6,5 +6,6 @@ export * from "./execute-inputs.js";
 export * from "./jobs.js";
 export * from "./openapi.js";
 export * from "./prefer.js";
+export * from "./query.js";
 export * from "./results.js";
 export * from "./schema.js";
