@@ -139,6 +139,9 @@ describe("results document", () => {
     );
     expect(ogcapi.literalJson("1e3", "double")).toBe(1000);
     expect(ogcapi.literalJson("2024-05-01", "date")).toBe("2024-05-01");
+    // A data type the model does not know leaves the text alone.
+    expect(ogcapi.literalJson("12", "xs:weird")).toBe("12");
+    expect(ogcapi.literalJson("12", "constructor")).toBe("12");
   });
 
   it("writes inline data qualified; JSON media types as JSON values when the data is JSON (not a JSON string)", () => {

@@ -6,7 +6,7 @@
  *
  * Everything `JSON.parse` rejects is rejected here too. Every error is a {@link JsonParseError} (a RoostError, so a
  * front end answers 400 — 413 for an oversized body) carrying the JSON pointer of the offending value and the
- * character position, e.g. `Duplicate key "delay" at /inputs/delay (line 3, column 5)`.
+ * character position, e.g. `Invalid JSON body: duplicate member name "delay" at /inputs/delay (line 3, column 5)`.
  *
  * Speed: a hand-written scanner over `charCodeAt`, strings sliced without copying when they have no escapes, numbers
  * of up to 15 significant digits built without `Number()` (Clinger's fast path). Measured with `bench/json-parse.mjs`

@@ -46,9 +46,10 @@ const LITERAL_BASE: Readonly<Record<LiteralType, JsonSchema>> = Object.freeze({
   anyURI: { type: "string", format: "uri" },
 });
 
-/** True for literal types whose JSON form is a number. */
+/** True for literal types whose JSON form is a number (false for names that are not literal types). */
 export function isNumericLiteral(t: LiteralType): boolean {
-  return LITERAL_BASE[t].type === "number" || LITERAL_BASE[t].type === "integer";
+  const base = Object.hasOwn(LITERAL_BASE, t) ? LITERAL_BASE[t] : undefined;
+  return base?.type === "number" || base?.type === "integer";
 }
 
 /** The JSON type (`string`, `number`, `integer`, `boolean`) of a literal type. */
