@@ -17,6 +17,17 @@ export * from "./ports/job-store.js";
 export * from "./ports/scheduler.js";
 export * from "./process/define.js";
 export * from "./process/errors.js";
+export {
+  type JsonArray,
+  type JsonErrorReason,
+  type JsonObject,
+  JsonParseError,
+  type JsonParseOptions,
+  type JsonValue,
+  jsonPointerSegment,
+  parseJson,
+} from "./protocol/json/parse.js";
+export * as ogcapi from "./protocol/ogcapi/index.js";
 export * from "./protocol/service-info.js";
 export * from "./protocol/view.js";
 export * as wps1 from "./protocol/wps1/index.js";

@@ -8,6 +8,7 @@ import bbox from "./bbox.js";
 import binaryOperator from "./binary-operator.js";
 import chomsky from "./chomsky.js";
 import dummy from "./dummy.js";
+import echo from "./echo.js";
 import hello from "./hello.js";
 import inout from "./inout.js";
 import multipleOutputs from "./multiple-outputs.js";
@@ -42,3 +43,10 @@ export const DEMO_PROCESSES: readonly ProcessDefinition[] = Object.freeze([
   simpleDryRun,
   dummy,
 ]);
+
+/**
+ * Processes for the OGC conformance suites, beyond Emu's catalogue: `echo` (ets-ogcapi-processes10's test process,
+ * also fit for ets-wps20). Kept apart from {@link DEMO_PROCESSES} because tests pin that list to Emu's; the registry
+ * serves them once they are added there.
+ */
+export const CONFORMANCE_PROCESSES: readonly ProcessDefinition[] = Object.freeze([echo]);
