@@ -341,7 +341,8 @@ describe.runIf(run).sequential("the reference deployment on separate hosts", { t
       for (; checks < 30 && Date.now() - cutAt < 30_000; checks++) {
         const s0 = Date.now();
         expect(await httpStatus(caps, 5000)).toBe(200);
-        expect(Date.now() - s0).toBeLessThan(2000);
+        // Well below the store's 5 s connect timeout: the capabilities never wait for the database.
+        expect(Date.now() - s0).toBeLessThan(4000);
         await sleep(2000);
       }
       expect(checks).toBeGreaterThan(3);
@@ -360,6 +361,9 @@ describe.runIf(run).sequential("the reference deployment on separate hosts", { t
       500,
     );
     const recoveryMs = Date.now() - restoredAt;
+    console.info(
+      `db cut off: Execute refused after ${refusedAfterMs} ms; accepted again ${recoveryMs} ms after the database returned`,
+    );
     expect(api1.alive()).toBe(true);
     const after = await waitStatus(accepted.statusLocation!, { timeoutMs: 60_000, intervalMs: 200 });
     expect(after.kind, after.raw).toBe("succeeded");
