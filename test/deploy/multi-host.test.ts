@@ -18,12 +18,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { execute, getStatus, parseStatus, submit, waitStatus } from "../execution/helpers.js";
 import { requireService } from "../helpers/services.js";
 import { expectValid } from "../helpers/xsd.js";
+import { CLI, have, httpStatus, sleep, until } from "./helpers.js";
 import { canBuildNetwork } from "./net.js";
-import { CLI, httpStatus, sleep, Topology, until } from "./topology.js";
-
-function have(cmd: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
-}
+import { Topology } from "./topology.js";
 
 function mungeWorks(): boolean {
   return spawnSync("sh", ["-c", "munge -n | unmunge"], { stdio: "ignore", timeout: 10_000 }).status === 0;

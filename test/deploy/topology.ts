@@ -32,12 +32,9 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { CLI, httpStatus, ROOT, until, which } from "./helpers.js";
 import { type Daemon, type Host, TestNet } from "./net.js";
 
-/** The repository root. */
-export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-/** The built `roost` command: servers, workers and `roost deploy nginx` run it (`npm test` builds first). */
-export const CLI = join(ROOT, "packages/server/dist/bin/roost.js");
 /** The suite's process module. */
 export const FIXTURE = fileURLToPath(new URL("./fixtures/processes.mjs", import.meta.url));
 /** The port of the public URL and of every Roost server (the reference's 5000). */
@@ -48,43 +45,6 @@ const HOSTS = ["proxy", "api1", "api2", "ctl", "node1", "node2", "db"] as const;
 export type ApiHost = "api1" | "api2";
 /** The Slurm compute nodes. */
 export type NodeHost = "node1" | "node2";
-
-/** Wait `ms` milliseconds. */
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Poll `check` every `intervalMs` until it returns a value other than undefined/false; throws `what` after `timeoutMs`. */
-export async function until<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string | (() => string),
-  timeoutMs: number,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${typeof what === "string" ? what : what()}`,
-      );
-    await sleep(intervalMs);
-  }
-}
-
-/** GET returning the status, or 0 when nothing answered within `timeoutMs`. */
-export async function httpStatus(url: string, timeoutMs = 2000): Promise<number> {
-  try {
-    const r = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    await r.arrayBuffer();
-    return r.status;
-  } catch {
-    return 0;
-  }
-}
-
-function which(cmd: string): string {
-  return execFileSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" }).trim();
-}
 
 /** The newest PostgreSQL server binaries of the Debian packages. */
 function postgresBin(): string {
