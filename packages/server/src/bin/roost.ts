@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `roost` command: `roost serve` runs the server; `roost worker run` runs one job on a compute node; the
- * client commands (processes, describe, run, status, jobs) talk to any WPS server.
+ * The `roost` command: `roost serve` runs the server; `roost worker run` runs one job on a compute node;
+ * `roost deploy nginx|systemd` prints deployment files generated from the configuration; the client commands
+ * (processes, describe, run, status, jobs) talk to any WPS server.
  */
 import { resolve as resolvePath } from "node:path";
 
@@ -132,6 +133,8 @@ if (process.argv[2] !== "worker") {
   registerClientCommands(program);
   const { registerAdminCommands } = await import("../scheduler/slurm/admin.js");
   registerAdminCommands(program);
+  const { registerDeployCommands } = await import("../deploy/command.js");
+  registerDeployCommands(program);
 }
 
 program.parseAsync(process.argv).catch((e: unknown) => {
