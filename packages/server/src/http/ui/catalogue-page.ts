@@ -22,12 +22,17 @@ ${s.keywords && s.keywords.length > 0 ? html`<ul class="keywords" aria-label="Ke
 </li>`;
 }
 
-function catalogue(ctx: UiContext, req: PageRequest, list: readonly ogcapi.ProcessSummary[]): SafeHtml {
+function catalogue(
+  ctx: UiContext,
+  req: PageRequest,
+  list: readonly ogcapi.ProcessSummary[],
+  heading: boolean,
+): SafeHtml {
   const q = (new URL(req.url, "http://x").searchParams.get("q") ?? "").trim().toLowerCase();
   const matches = (s: ogcapi.ProcessSummary) => q.split(/\s+/).every((w) => searchText(s).includes(w));
   const shown = q === "" ? list : list.filter(matches);
   return html`<section class="catalogue" aria-labelledby="catalogue-h">
-<div class="catalogue-head"><h2 id="catalogue-h">Processes</h2>
+<div class="catalogue-head"><h2 id="catalogue-h"${heading ? "" : html` class="sr-only"`}>Processes</h2>
 <form class="search" role="search" method="get" action="${uiPath(ctx, "/processes")}"><label for="process-search">Search processes</label><input type="search" id="process-search" name="q" value="${q}" placeholder="title, identifier, keyword…" autocomplete="off" aria-controls="process-list"><button type="submit" class="secondary">Search</button></form></div>
 <p class="count" data-role="count" role="status" aria-live="polite">${shown.length === list.length ? `${list.length} processes` : `${shown.length} of ${list.length} processes`}</p>
 <ul class="cards" id="process-list">${list.map((s) => card(ctx, s, q !== "" && !matches(s)))}</ul>
@@ -38,8 +43,14 @@ function catalogue(ctx: UiContext, req: PageRequest, list: readonly ogcapi.Proce
 /** `/processes` as HTML. */
 export function renderProcessList(ctx: UiContext, req: PageRequest, doc: ogcapi.ProcessList): string {
   const body = html`<header class="page-head"><h1>Processes</h1><p class="lead">Choose a process to see its description and run it.</p></header>
-${catalogue(ctx, req, doc.processes)}`;
-  return page(ctx, req, { title: "Processes", page: "catalogue", section: "processes", body });
+${catalogue(ctx, req, doc.processes, false)}`;
+  return page(ctx, req, {
+    title: "Processes",
+    page: "catalogue",
+    section: "processes",
+    body,
+    links: doc.links,
+  });
 }
 
 /** `/` as HTML: what the service is, where its API is, and the catalogue. */
@@ -52,8 +63,8 @@ export function renderLanding(ctx: UiContext, req: PageRequest, doc: ogcapi.Land
 ${doc.description !== undefined ? html`<p class="lead">${doc.description}</p>` : ""}
 <p class="page-links"><a href="${uiPath(ctx, "/jobs")}">Your jobs</a>${api !== undefined ? html` · <a href="${api}">API definition (OpenAPI)</a>` : ""} · <a href="${uiPath(ctx, "/conformance")}">Conformance</a></p>
 </header>
-${catalogue(ctx, req, list)}`;
-  return page(ctx, req, { title: "Home", page: "catalogue", section: "none", body });
+${catalogue(ctx, req, list, true)}`;
+  return page(ctx, req, { title: "Home", page: "catalogue", section: "none", body, links: doc.links });
 }
 
 /** `/conformance` as HTML. */

@@ -16,10 +16,17 @@ export interface UiContext {
   readonly assets: UiAssets;
 }
 
-/** The request a page answers: its path and query as the client sent them (for alternates and filters). */
+/**
+ * The request a page answers (the OGC front end's `OgcHtmlContext` has these members): the resource's URL (for
+ * filters), its JSON alternate and the negotiated language.
+ */
 export interface PageRequest {
-  /** Path and query, e.g. `/jobs?status=running&f=html`. */
+  /** The resource's URL, absolute or a path, with its query (e.g. `/jobs?status=running`). */
   readonly url: string;
+  /** The same resource as JSON; default: the URL with `f=json`. */
+  readonly jsonUrl?: string;
+  /** The negotiated language, e.g. `en-US`; default: the server's first language. */
+  readonly language?: string;
 }
 
 /** Path prefix of the public URL (`""` or `/roost`): assets and UI routes are linked root-relative to it. */

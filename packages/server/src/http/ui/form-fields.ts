@@ -139,7 +139,7 @@ export function renderField(n: number, d: InputDefinition, field: Field, t: Fiel
     ? html`<legend id="f${n}-label">${t.title}${required ? html` <span class="req">required</span>` : ""}</legend>`
     : html`<label class="field-label" id="f${n}-label" for="f${n}-0-value">${t.title}${required ? html` <span class="req">required</span>` : ""}</label>`;
   const body = html`${head}
-<p class="help" id="f${n}-help">${t.description !== undefined ? html`${t.description} ` : ""}<span class="constraint">${constraint}${occurs}</span>${t.id !== t.title ? html` <code class="ident">${t.id}</code>` : ""}${field.kind === "literal" && field.reference !== undefined ? html` · <a href="${safeHref(field.reference)}" rel="noreferrer" target="_blank">allowed values</a>` : ""}</p>
+<p class="help" id="f${n}-help">${t.description !== undefined ? html`<span class="abstract">${t.description}</span> ` : ""}<span class="constraint">${constraint}${occurs}</span>${t.id !== t.title ? html` · <code class="ident">${t.id}</code>` : ""}${field.kind === "literal" && field.reference !== undefined ? html` · <a href="${safeHref(field.reference)}" rel="noreferrer" target="_blank">allowed values</a>` : ""}</p>
 <div class="rows">${row(field, n, "0", t, required, true)}</div>
 ${repeat ? html`<template data-role="row-template">${row(field, n, "__R__", t, false, false)}</template><button type="button" class="secondary add" data-action="add-row" aria-describedby="f${n}-label">Add a value</button>` : ""}
 <p class="error" id="f${n}-err" data-role="error" aria-live="polite"></p>`;

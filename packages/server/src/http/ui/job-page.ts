@@ -83,5 +83,6 @@ ${failureSection(doc.status === "failed" ? doc.message : undefined, log, doc.sta
       { label: id.slice(0, 8) },
     ],
     body,
+    links: doc.links,
   });
 }

@@ -65,5 +65,5 @@ ${filters(ctx, q)}
 <p class="status" data-role="list-status" role="status" aria-live="polite"></p>
 ${table}
 ${next !== undefined || prev !== undefined ? html`<nav class="pager" aria-label="Pages">${prev !== undefined ? html`<a rel="prev" href="${asHtml(prev)}">← Newer</a>` : ""}${next !== undefined ? html`<a rel="next" href="${asHtml(next)}">Older →</a>` : ""}</nav>` : ""}`;
-  return page(ctx, req, { title: "Jobs", page: "history", section: "jobs", body });
+  return page(ctx, req, { title: "Jobs", page: "history", section: "jobs", body, links: doc.links });
 }

@@ -5,7 +5,7 @@
  * `data-*` attributes and JSON data blocks.
  */
 import { basePath, type PageRequest, type UiContext } from "./context.js";
-import { html, type SafeHtml } from "./html.js";
+import { html, type SafeHtml, safeHref } from "./html.js";
 
 /** Which navigation entry a page belongs to. */
 export type Section = "processes" | "jobs" | "api" | "none";
@@ -28,6 +28,25 @@ export interface PageParts {
   readonly data?: Readonly<Record<string, string>>;
   /** Whether the page shows maps (their stylesheet is then linked up front). */
   readonly maps?: boolean;
+  /** The document's links, listed at the end of the page (the html class shows every link). */
+  readonly links?: readonly Link[];
+}
+
+/** A link of an OGC document. */
+export interface Link {
+  readonly href: string;
+  readonly rel?: string;
+  readonly type?: string;
+  readonly title?: string;
+}
+
+/** Every link of a document, as `<a>` elements with their relation and media type. */
+export function linksSection(links: readonly Link[] | undefined): SafeHtml | string {
+  if (!links || links.length === 0) return "";
+  return html`<details class="doc-links"><summary>Links of this resource (${links.length})</summary><ul>${links.map(
+    (l) =>
+      html`<li><a href="${safeHref(l.href)}"${l.type !== undefined ? html` type="${l.type}"` : ""}>${l.title ?? l.href}</a> <span class="muted">${l.rel ?? ""}${l.type !== undefined ? ` · ${l.type}` : ""}</span></li>`,
+  )}</ul></details>`;
 }
 
 /** The request's URL with `f` set to `format` (the page's other encodings). */
@@ -73,8 +92,8 @@ function crumbs(list: readonly Crumb[] | undefined): SafeHtml | string {
 
 /** A whole HTML page. */
 export function page(ctx: UiContext, req: PageRequest, parts: PageParts): string {
-  const lang = (ctx.config.server.languages[0] ?? "en").split("-")[0] ?? "en";
-  const json = withFormat(req.url, "json");
+  const lang = req.language ?? ctx.config.server.languages[0] ?? "en";
+  const json = req.jsonUrl ?? withFormat(req.url, "json");
   const siteTitle = ctx.config.metadata.title;
   const data = Object.entries(parts.data ?? {}).map(([k, v]) => html` ${k}="${v}"`);
   const tile = ctx.config.ui.tile_url;
@@ -99,6 +118,7 @@ ${nav(ctx, parts.section)}
 ${crumbs(parts.crumbs)}
 <main id="main" tabindex="-1">
 ${parts.body}
+${linksSection(parts.links)}
 </main>
 <footer class="site">
 <p><a href="${json}" type="application/json">This page as JSON</a> · <a href="${uiPath(ctx, "/conformance")}">Conformance</a> · <a href="${ctx.urls.wps}?service=WPS&amp;request=GetCapabilities">WPS capabilities</a></p>

@@ -63,7 +63,7 @@ ${tabs.map(
   ([k, label, text], i) =>
     html`<div class="panel" role="tabpanel" id="panel-${k}" aria-labelledby="tab-${k}"${i === 0 ? "" : html` hidden`}><button type="button" class="copy secondary" data-copy="#code-${k}">Copy ${label}</button><pre tabindex="0"><code id="code-${k}" data-preview="${k}">${text}</code></pre></div>`,
 )}
-<ul class="problems" data-role="preview-problems" aria-live="polite">${v.problems.map((p) => html`<li>${p}</li>`)}</ul>`;
+<ul class="problems" data-role="preview-problems" aria-live="polite">${v.problems.map((p) => html`<li>The server would refuse this: ${p}</li>`)}</ul>`;
 }
 
 function metadataLinks(doc: Description): SafeHtml | string {
@@ -73,6 +73,26 @@ function metadataLinks(doc: Description): SafeHtml | string {
       ? html`<li><a href="${safeHref(m.href)}" rel="noreferrer">${m.title}</a></li>`
       : html`<li>${m.title}</li>`,
   )}</ul>`;
+}
+
+function schemaRows(
+  list: Readonly<
+    Record<string, { title: string; schema: unknown; minOccurs?: number; maxOccurs?: number | string }>
+  >,
+): SafeHtml {
+  return html`${Object.entries(list).map(
+    ([id, d]) =>
+      html`<tr><th scope="row"><code>${id}</code></th><td>${d.title}</td><td>${d.minOccurs !== undefined ? `${d.minOccurs}–${d.maxOccurs}` : ""}</td><td><pre>${JSON.stringify(d.schema, null, 1)}</pre></td></tr>`,
+  )}`;
+}
+
+/** Every input's and output's schema, as the description states it. */
+function details(doc: Description): SafeHtml {
+  const head = html`<thead><tr><th scope="col">Identifier</th><th scope="col">Title</th><th scope="col">Occurs</th><th scope="col">Schema</th></tr></thead>`;
+  return html`<details class="schemas"><summary>Inputs and outputs in detail</summary>
+<h2>Inputs</h2><div class="table-wrap"><table>${head}<tbody>${schemaRows(doc.inputs)}</tbody></table></div>
+<h2>Outputs</h2><div class="table-wrap"><table>${head}<tbody>${schemaRows(doc.outputs)}</tbody></table></div>
+</details>`;
 }
 
 /** The process page. */
@@ -98,7 +118,7 @@ export function renderProcess(ctx: UiContext, req: PageRequest, doc: Description
 <h2>Inputs</h2>
 ${required.length === 0 && optional.length === 0 ? html`<p class="muted">This process takes no inputs.</p>` : ""}
 ${required}
-${optional.length > 0 ? html`<details class="optional"><summary>Optional inputs (${optional.length})</summary>${optional}</details>` : ""}
+${optional.length > 0 ? html`<details class="optional"${required.length === 0 ? html` open` : ""}><summary>Optional inputs (${optional.length})</summary>${optional}</details>` : ""}
 ${outputsSection(p, doc)}
 ${modeSection(p)}
 <div class="actions"><button type="submit" class="primary">Execute</button><button type="reset" class="secondary">Reset to defaults</button></div>
@@ -118,7 +138,8 @@ ${doc.keywords && doc.keywords.length > 0 ? html`<ul class="keywords" aria-label
 ${metadataLinks(doc)}
 <p class="page-links"><a href="${uiPath(ctx, `/jobs?processID=${encodeURIComponent(doc.id)}`)}">Jobs of this process</a> · <a href="${ctx.urls.wps}?service=WPS&amp;version=1.0.0&amp;request=DescribeProcess&amp;identifier=${encodeURIComponent(doc.id)}">WPS DescribeProcess</a></p>
 </header>
-${form}`;
+${form}
+${details(doc)}`;
   return page(ctx, req, {
     title: doc.title,
     page: "process",
@@ -126,5 +147,6 @@ ${form}`;
     crumbs: [{ label: "Processes", href: uiPath(ctx, "/processes") }, { label: doc.title }],
     body,
     maps: p?.inputs.some((i) => i.kind === "bbox") === true,
+    links: doc.links,
   });
 }

@@ -10,7 +10,7 @@ import type { PageRequest, UiContext } from "./context.js";
 import { renderJob } from "./job-page.js";
 import { renderJobList } from "./jobs-page.js";
 import { renderProcess } from "./process-page.js";
-import { renderProblem, renderResults } from "./results-page.js";
+import { type JobInputsDoc, renderInputs, renderProblem, renderResults } from "./results-page.js";
 
 /** The OGC API resources that have an HTML encoding. */
 export type OgcHtmlKind =
@@ -21,6 +21,7 @@ export type OgcHtmlKind =
   | "jobs"
   | "job"
   | "results"
+  | "inputs"
   | "problem";
 
 /** Renders the HTML encoding of OGC API documents. */
@@ -49,6 +50,8 @@ export class UiRenderer {
         return renderJob(ctx, req, doc as ogcapi.StatusInfo);
       case "results":
         return renderResults(ctx, req, doc as ogcapi.ResultsDocument);
+      case "inputs":
+        return renderInputs(ctx, req, doc as JobInputsDoc);
       case "problem":
         return renderProblem(ctx, req, doc as ogcapi.ProblemDocument);
     }

@@ -73,3 +73,33 @@ ${extra}
 <p class="page-links">${job ? html`<a href="${uiPath(ctx, `/jobs/${job.id}`)}">The job</a> · <a href="${uiPath(ctx, `/processes/${encodeURIComponent(job.processId)}?rerun=${job.id}`)}">Re-run</a> · ` : ""}<a href="${uiPath(ctx, "/processes")}">Processes</a> · <a href="${uiPath(ctx, "/jobs")}">Jobs</a></p>`;
   return page(ctx, req, { title: doc.title, page: "problem", section: "none", body });
 }
+
+/** The recorded request of a job (`GET /jobs/{id}/inputs`), with a link to run it again. */
+export interface JobInputsDoc {
+  readonly jobID: string;
+  readonly processID: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly outputs?: Readonly<Record<string, unknown>>;
+  readonly omitted?: readonly string[];
+  readonly message?: string;
+  readonly links?: readonly { href: string; rel?: string; type?: string; title?: string }[];
+}
+
+/** `/jobs/{id}/inputs` as HTML. */
+export function renderInputs(ctx: UiContext, req: PageRequest, doc: JobInputsDoc): string {
+  const p = ctx.service.processes().find((x) => x.identifier === doc.processID);
+  const title = p?.title ?? doc.processID;
+  const body = html`<header class="page-head"><h1>Inputs of ${title}</h1><p class="sub">Job <a href="${uiPath(ctx, `/jobs/${doc.jobID}`)}"><code class="ident">${doc.jobID}</code></a></p>
+${doc.message !== undefined ? html`<p class="lead">${doc.message}</p>` : ""}
+${doc.omitted && doc.omitted.length > 0 ? html`<p class="muted">Too large to keep: ${doc.omitted.join(", ")}</p>` : ""}
+<p class="actions"><a class="button" href="${uiPath(ctx, `/processes/${encodeURIComponent(doc.processID)}?rerun=${doc.jobID}`)}">Re-run with these inputs</a></p></header>
+<section class="results-section" aria-label="Recorded request"><pre>${JSON.stringify({ inputs: doc.inputs, ...(doc.outputs !== undefined ? { outputs: doc.outputs } : {}) }, null, 2)}</pre></section>`;
+  return page(ctx, req, {
+    title: `Inputs of ${title}`,
+    page: "inputs",
+    section: "jobs",
+    crumbs: jobCrumbs(ctx, doc.jobID, title, "Inputs"),
+    body,
+    ...(doc.links !== undefined ? { links: doc.links } : {}),
+  });
+}
