@@ -12,6 +12,7 @@ import type { JobApi } from "../service/job-api.js";
 import { sendWps1Exception, toRoostError } from "./exceptions.js";
 import { jobsPlugin } from "./jobs.js";
 import { outputsPlugin } from "./outputs.js";
+import { buildWebUi, uiPlugin, uiSecurityHeaders, type WebUi } from "./ui/index.js";
 import { PublicUrls } from "./urls.js";
 import { wps1Plugin } from "./wps1.js";
 
@@ -103,6 +104,19 @@ export async function buildApp(o: {
     await outputs.register(outputsPlugin, { service });
   });
   await app.register(jobsPlugin, { service, urls });
+
+  // The web UI: its own routes, and the security headers of every HTML page. A server whose UI was not built
+  // (`npm run build`) still serves every protocol.
+  let ui: WebUi | undefined;
+  try {
+    ui = buildWebUi({ service, config, urls });
+  } catch (e) {
+    o.logger.warn({ err: (e as Error).message }, "the web UI is not available");
+  }
+  if (ui) {
+    app.addHook("onSend", uiSecurityHeaders(ui.ctx));
+    await app.register(uiPlugin, { ctx: ui.ctx });
+  }
 
   app.get("/health", async () => ({ status: "ok" }));
   app.get("/", async (_req, reply) =>

@@ -104,6 +104,7 @@ export function page(ctx: UiContext, req: PageRequest, parts: PageParts): string
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>${parts.title} · ${siteTitle}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${assetUrl(ctx, "app.css")}">
 ${parts.maps === true ? html`<link rel="stylesheet" href="${assetUrl(ctx, "map.css")}">` : ""}
 <link rel="alternate" type="application/json" href="${json}" title="This page as JSON">
