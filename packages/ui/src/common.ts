@@ -11,7 +11,11 @@ export function localTimes(root: ParentNode = document): void {
     const d = new Date(t.dateTime);
     if (Number.isNaN(d.getTime())) continue;
     t.title = t.textContent ?? "";
-    t.textContent = d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+    const short = t.dataset.local === "short";
+    t.textContent = d.toLocaleString(undefined, {
+      dateStyle: short ? "short" : "medium",
+      timeStyle: "medium",
+    });
   }
 }
 

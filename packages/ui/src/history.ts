@@ -37,7 +37,7 @@ function updateRow(tr: HTMLElement, s: Status): void {
     if (td && v !== undefined && !td.querySelector("time")) {
       const t = document.createElement("time");
       t.dateTime = v;
-      t.dataset.local = "";
+      t.dataset.local = "short";
       td.replaceChildren(t);
       localTimes(td);
     }

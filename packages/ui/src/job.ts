@@ -37,7 +37,7 @@ function isFinal(s: string): boolean {
 function timeText(iso: string): HTMLTimeElement {
   const t = document.createElement("time");
   t.dateTime = iso;
-  t.dataset.local = "";
+  t.dataset.local = "long";
   t.textContent = iso;
   return t;
 }
@@ -136,7 +136,11 @@ export function initJob(): void {
       if (w) w.textContent = job.where;
     }
     const q = $("[data-role=queue]", section);
-    if (q && job.where !== undefined) q.textContent = job.queue ?? "—";
+    const qf = $("[data-role=queue-fact]", section);
+    if (q && qf && job.where !== undefined) {
+      q.textContent = job.queue ?? "";
+      qf.hidden = job.queue === undefined;
+    }
     if (isFinal(status)) {
       done = true;
       delete elapsed?.dataset.since;

@@ -58,7 +58,7 @@ export async function renderJob(ctx: UiContext, req: PageRequest, doc: ogcapi.St
 <div><dt>Started</dt><dd data-role="started">${timeEl(doc.started)}</dd></div>
 <div><dt>Finished</dt><dd data-role="finished">${timeEl(doc.finished)}</dd></div>
 <div><dt>Runs on</dt><dd data-role="where">${live?.where ?? "—"}</dd></div>
-<div><dt>Queue</dt><dd data-role="queue">${live?.queue ?? "—"}</dd></div>
+<div data-role="queue-fact"${live?.queue === undefined ? html` hidden` : ""}><dt>Queue</dt><dd data-role="queue">${live?.queue ?? ""}</dd></div>
 </dl>
 <div class="actions">
 <button type="button" class="danger" data-action="dismiss"${final ? html` hidden` : ""}>Dismiss</button>

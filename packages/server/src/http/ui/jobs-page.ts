@@ -21,11 +21,11 @@ function row(ctx: UiContext, j: ogcapi.StatusInfo, titles: ReadonlyMap<string, s
 <td data-label="Process"><a href="${uiPath(ctx, `/processes/${encodeURIComponent(j.processID)}`)}">${title}</a></td>
 <td data-label="Status">${statusBadge(j.status)}${j.message !== undefined ? html`<span class="msg" data-role="message">${j.message}</span>` : html`<span class="msg" data-role="message"></span>`}</td>
 <td data-label="Progress">${progressBar(j.status, j.progress, `Progress of job ${j.jobID.slice(0, 8)}`)}</td>
-<td data-label="Submitted">${timeEl(j.created)}</td>
-<td data-label="Started" data-role="started">${timeEl(j.started)}</td>
-<td data-label="Finished" data-role="finished">${timeEl(j.finished)}</td>
+<td data-label="Submitted">${timeEl(j.created, true)}</td>
+<td data-label="Started" data-role="started">${timeEl(j.started, true)}</td>
+<td data-label="Finished" data-role="finished">${timeEl(j.finished, true)}</td>
 <td data-label="Duration" data-role="duration">${durationEl(j.started, j.finished)}</td>
-<td class="row-actions"><a class="button secondary" href="${uiPath(ctx, `/processes/${encodeURIComponent(j.processID)}?rerun=${j.jobID}`)}">Re-run</a><button type="button" class="secondary danger" data-action="delete" data-url="${jobUrl}" data-final="${final ? "true" : "false"}">${final ? "Delete" : "Dismiss"}</button></td>
+<td class="row-actions"><div class="row-buttons"><a class="button secondary" href="${uiPath(ctx, `/processes/${encodeURIComponent(j.processID)}?rerun=${j.jobID}`)}">Re-run</a><button type="button" class="secondary danger" data-action="delete" data-url="${jobUrl}" data-final="${final ? "true" : "false"}">${final ? "Delete" : "Dismiss"}</button></div></td>
 </tr>`;
 }
 

@@ -87,11 +87,13 @@ async function outputHtml(
       return html`<li class="result file" data-output="${d.identifier}">${head}<p><a class="button" href="${safeHref(v.href)}" rel="noreferrer">Open</a> <span class="mime">${v.mimeType}</span></p></li>`;
     case "file": {
       const href = ctx.service.outputHref(job.id, v.file);
+      // Previews fetch from this origin whatever host name the page was reached by.
+      const src = new URL(href).pathname;
       const kind = previewKind(v.mimeType);
       const name = v.file.split("/").pop() ?? v.file;
       return html`<li class="result file" data-output="${d.identifier}">${head}
 <p class="file-line"><a class="button" href="${href}" download="${name}">Download <span class="sr-only">${d.title}</span></a> <code class="file-name">${name}</code> <span class="mime">${v.mimeType}</span> <span class="size">${formatBytes(v.size)}</span></p>
-${kind !== undefined ? html`<div class="output-preview" data-preview-kind="${kind}" data-src="${href}" data-size="${v.size}" aria-label="Preview of ${d.title}"><p class="muted">Loading preview…</p></div>` : ""}
+${kind !== undefined ? html`<div class="output-preview" data-preview-kind="${kind}" data-src="${src}" data-size="${v.size}" aria-label="Preview of ${d.title}"><p class="muted">Loading preview…</p></div>` : ""}
 ${await listing(ctx, job.id, v.file, v.mimeType)}
 </li>`;
     }

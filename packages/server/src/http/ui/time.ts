@@ -4,12 +4,12 @@
  */
 import { html, type SafeHtml } from "./html.js";
 
-/** A `<time>` element for an RFC 3339 timestamp, or a dash. */
-export function timeEl(iso: string | undefined): SafeHtml {
+/** A `<time>` element for an RFC 3339 timestamp, or a dash; `short` for table cells. */
+export function timeEl(iso: string | undefined, short = false): SafeHtml {
   if (iso === undefined) return html`<span class="muted">—</span>`;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return html`${iso}`;
-  return html`<time datetime="${d.toISOString()}" data-local>${d.toISOString().slice(0, 19).replace("T", " ")} UTC</time>`;
+  return html`<time datetime="${d.toISOString()}" data-local="${short ? "short" : "long"}">${d.toISOString().slice(0, 19).replace("T", " ")} UTC</time>`;
 }
 
 /** "4 ms", "2.5 s", "3 min 20 s", "2 h 5 min". */
