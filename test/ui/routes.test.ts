@@ -3,7 +3,7 @@
  * live status as server-sent events (progress in order, ending with the final state); the results fragment; the
  * log tail of a failed job; and the published HTML output of a hostile process sent as an attachment.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isTerminal } from "@roost/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -138,6 +138,20 @@ describe("results and logs", () => {
     const log = (await res.json()) as { job?: string; worker?: string };
     expect(`${log.worker}\n${log.job}`).toContain("about to fail: for the log <b>markup stays text</b>");
     expect((await fetch(`${t.base}/ui/jobs/${id}/results`)).status).toBe(409);
+  });
+
+  it("Delete removes a finished job (row and files) and refuses an active one", async () => {
+    const running = await submit("sleep", { delay: 5 });
+    expect((await fetch(`${t.base}/ui/jobs/${running}`, { method: "DELETE" })).status).toBe(409);
+    await t.server.service.dismiss(running, { waitMs: 10_000 });
+    const id = await submit("ui_gallery", { rows: 1 });
+    expect((await finished(id)).status).toBe("succeeded");
+    const dir = join(t.dataDir, "jobs", id);
+    expect(existsSync(dir)).toBe(true);
+    expect((await fetch(`${t.base}/ui/jobs/${id}`, { method: "DELETE" })).status).toBe(204);
+    expect(await t.server.service.job(id)).toBeUndefined();
+    expect(existsSync(dir)).toBe(false);
+    expect((await fetch(`${t.base}/ui/jobs/${id}`, { method: "DELETE" })).status).toBe(404);
   });
 
   it("an HTML output of a process is an attachment, never a page of this origin", async () => {

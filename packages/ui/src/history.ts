@@ -80,7 +80,9 @@ export function initHistory(): void {
     b.dataset.armed = "false";
     b.disabled = true;
     try {
-      const res = await fetch(b.dataset.url ?? "", {
+      // Finished jobs are deleted (the UI's route); running ones dismissed (the OGC API's DELETE).
+      const url = isFinal ? b.dataset.deleteUrl : b.dataset.url;
+      const res = await fetch(url ?? "", {
         method: "DELETE",
         headers: { Accept: "application/json" },
       });

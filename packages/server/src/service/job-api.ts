@@ -534,6 +534,23 @@ export class JobApi {
     return DISMISS_WAIT_MS;
   }
 
+  /**
+   * Delete a finished job for good: its directory (inputs, logs, outputs), then its row — files first, so an
+   * interruption leaves a row to delete again, never an orphaned directory. Active jobs are refused (dismiss them
+   * first). Resolves false for an unknown id.
+   */
+  async remove(id: string): Promise<boolean> {
+    const job = await this.job(id);
+    if (!job) return false;
+    if (!isTerminal(job.status))
+      throw new RoostError("InvalidParameter", "The job is still active: dismiss it before deleting it", {
+        locator: "jobId",
+      });
+    await rm(this.#o.dirs.job(id), { recursive: true, force: true });
+    await this.#o.store.delete(id);
+    return true;
+  }
+
   /** The published outputs directory of a job. */
   outputsDir(jobId: string): string {
     return this.#o.dirs.outputs(jobId);

@@ -25,7 +25,7 @@ function row(ctx: UiContext, j: ogcapi.StatusInfo, titles: ReadonlyMap<string, s
 <td data-label="Started" data-role="started">${timeEl(j.started, true)}</td>
 <td data-label="Finished" data-role="finished">${timeEl(j.finished, true)}</td>
 <td data-label="Duration" data-role="duration">${durationEl(j.started, j.finished)}</td>
-<td class="row-actions"><div class="row-buttons"><a class="button secondary" href="${uiPath(ctx, `/processes/${encodeURIComponent(j.processID)}?rerun=${j.jobID}`)}">Re-run</a><button type="button" class="secondary danger" data-action="delete" data-url="${jobUrl}" data-final="${final ? "true" : "false"}">${final ? "Delete" : "Dismiss"}</button></div></td>
+<td class="row-actions"><div class="row-buttons"><a class="button secondary" href="${uiPath(ctx, `/processes/${encodeURIComponent(j.processID)}?rerun=${j.jobID}`)}">Re-run</a><button type="button" class="secondary danger" data-action="delete" data-url="${jobUrl}" data-delete-url="${uiPath(ctx, `/ui/jobs/${j.jobID}`)}" data-final="${final ? "true" : "false"}">${final ? "Delete" : "Dismiss"}</button></div></td>
 </tr>`;
 }
 

@@ -4,7 +4,7 @@
  * job succeeds) and the tail of its logs. Also the security headers of every HTML page (registered on the root by
  * the composition, since the pages come from the OGC front end).
  */
-import { isJobId } from "@roost/core";
+import { isJobId, isTerminal } from "@roost/core";
 import type { FastifyInstance, FastifyReply, onSendHookHandler } from "fastify";
 import { JobDirs } from "../../storage/job-dirs.js";
 import { contentSecurityPolicy, type UiContext } from "./context.js";
@@ -95,6 +95,16 @@ export async function uiPlugin(app: FastifyInstance, o: { readonly ctx: UiContex
     const p = service.processes().find((x) => x.identifier === job.processId);
     reply.header("Cache-Control", "private, max-age=60");
     return reply.type("text/html; charset=utf-8").send((await resultsList(ctx, job, p)).value);
+  });
+
+  // The history's Delete: OGC API `DELETE /jobs/{id}` dismisses but keeps a finished job's results (as the standard
+  // asks), so removing a finished job from the history is the UI's own operation.
+  app.delete<{ Params: { jobId: string } }>("/ui/jobs/:jobId", async (req, reply) => {
+    const job = await service.job(req.params.jobId);
+    if (!job) return problem(reply, 404, "No such job");
+    if (!isTerminal(job.status)) return problem(reply, 409, "The job is still active: dismiss it first");
+    await service.remove(job.id);
+    return reply.code(204).send();
   });
 
   app.get<{ Params: { jobId: string } }>("/ui/jobs/:jobId/log", async (req, reply) => {
