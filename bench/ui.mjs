@@ -90,7 +90,9 @@ console.log(
 for (const f of readdirSync(dist).filter((x) => x !== "manifest.json")) {
   const body = readFileSync(join(dist, f));
   const when =
-    f === manifest["main.js"] || f === manifest["app.css"] || (f.endsWith(".js") && mainJs.includes(f))
+    f === manifest["main.js"] ||
+    f === manifest["app.css"] ||
+    (f.endsWith(".js") && mainJs.includes(`from"./${f}"`))
       ? "every page"
       : f.endsWith(".js") || f === manifest["map.css"] || f === manifest["basemap.json"]
         ? "pages with a map / on demand"
