@@ -10,7 +10,7 @@ import { JobDirs } from "../../storage/job-dirs.js";
 import type { PageRequest, UiContext } from "./context.js";
 import { html, type SafeHtml } from "./html.js";
 import { liveJob } from "./job-info.js";
-import { page, uiPath } from "./layout.js";
+import { page, pathOf, uiPath } from "./layout.js";
 import { jobLogTail } from "./log-tail.js";
 import { resultsList } from "./results-section.js";
 import { isFinal, progressBar, statusBadge } from "./status.js";
@@ -48,7 +48,7 @@ export async function renderJob(ctx: UiContext, req: PageRequest, doc: ogcapi.St
 <h1>${title} <span class="muted">job</span></h1>
 <p class="sub">Job <code class="ident" data-role="job-id">${id}</code> <button type="button" class="icon" data-copy-text="${id}">Copy id</button> <button type="button" class="icon" data-copy-text="${jobUrl}">Copy status URL</button></p>
 </header>
-<section class="job-status" aria-labelledby="status-h" data-job="${id}" data-status="${doc.status}" data-job-url="${jobUrl}" data-results-url="${ctx.urls.results(id)}" data-events="${uiPath(ctx, `/ui/jobs/${id}/events`)}" data-fragment="${uiPath(ctx, `/ui/jobs/${id}/results`)}" data-log="${uiPath(ctx, `/ui/jobs/${id}/log`)}">
+<section class="job-status" aria-labelledby="status-h" data-job="${id}" data-status="${doc.status}" data-job-url="${pathOf(jobUrl)}" data-results-url="${pathOf(ctx.urls.results(id))}" data-events="${uiPath(ctx, `/ui/jobs/${id}/events`)}" data-fragment="${uiPath(ctx, `/ui/jobs/${id}/results`)}" data-log="${uiPath(ctx, `/ui/jobs/${id}/log`)}">
 <h2 id="status-h" class="sr-only">Status</h2>
 <div class="status-line" role="status" aria-live="polite">${statusBadge(doc.status)} <span class="msg" data-role="message">${doc.message ?? ""}</span></div>
 <div class="progress-line">${progressBar(doc.status, doc.progress, "Progress")} <span data-role="percent">${percent !== undefined ? `${percent}%` : ""}</span></div>

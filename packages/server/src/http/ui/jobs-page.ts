@@ -8,7 +8,7 @@
 import type { ogcapi } from "@roost/core";
 import type { PageRequest, UiContext } from "./context.js";
 import { html, type SafeHtml } from "./html.js";
-import { asHtml, page, uiPath } from "./layout.js";
+import { asHtml, page, pathOf, uiPath } from "./layout.js";
 import { isFinal, progressBar, STATUS_LABEL, STATUSES, statusBadge } from "./status.js";
 import { durationEl, timeEl } from "./time.js";
 
@@ -16,7 +16,7 @@ function row(ctx: UiContext, j: ogcapi.StatusInfo, titles: ReadonlyMap<string, s
   const title = titles.get(j.processID) ?? j.processID;
   const jobUrl = ctx.urls.job(j.jobID);
   const final = isFinal(j.status);
-  return html`<tr data-job="${j.jobID}" data-status="${j.status}" data-url="${jobUrl}">
+  return html`<tr data-job="${j.jobID}" data-status="${j.status}" data-url="${pathOf(jobUrl)}">
 <td data-label="Job"><a href="${uiPath(ctx, `/jobs/${j.jobID}`)}" class="job-id"><code>${j.jobID.slice(0, 8)}</code></a><span class="copies"><button type="button" class="icon" data-copy-text="${j.jobID}" aria-label="Copy job id ${j.jobID}">id</button><button type="button" class="icon" data-copy-text="${jobUrl}" aria-label="Copy status URL of job ${j.jobID}">URL</button></span></td>
 <td data-label="Process"><a href="${uiPath(ctx, `/processes/${encodeURIComponent(j.processID)}`)}">${title}</a></td>
 <td data-label="Status">${statusBadge(j.status)}${j.message !== undefined ? html`<span class="msg" data-role="message">${j.message}</span>` : html`<span class="msg" data-role="message"></span>`}</td>
@@ -25,7 +25,7 @@ function row(ctx: UiContext, j: ogcapi.StatusInfo, titles: ReadonlyMap<string, s
 <td data-label="Started" data-role="started">${timeEl(j.started, true)}</td>
 <td data-label="Finished" data-role="finished">${timeEl(j.finished, true)}</td>
 <td data-label="Duration" data-role="duration">${durationEl(j.started, j.finished)}</td>
-<td class="row-actions"><div class="row-buttons"><a class="button secondary" href="${uiPath(ctx, `/processes/${encodeURIComponent(j.processID)}?rerun=${j.jobID}`)}">Re-run</a><button type="button" class="secondary danger" data-action="delete" data-url="${jobUrl}" data-delete-url="${uiPath(ctx, `/ui/jobs/${j.jobID}`)}" data-final="${final ? "true" : "false"}">${final ? "Delete" : "Dismiss"}</button></div></td>
+<td class="row-actions"><div class="row-buttons"><a class="button secondary" href="${uiPath(ctx, `/processes/${encodeURIComponent(j.processID)}?rerun=${j.jobID}`)}">Re-run</a><button type="button" class="secondary danger" data-action="delete" data-url="${pathOf(jobUrl)}" data-delete-url="${uiPath(ctx, `/ui/jobs/${j.jobID}`)}" data-final="${final ? "true" : "false"}">${final ? "Delete" : "Dismiss"}</button></div></td>
 </tr>`;
 }
 

@@ -61,6 +61,15 @@ export function asHtml(href: string): string {
   return href.replace(/([?&]f=)json(&|$)/, "$1html$2");
 }
 
+/**
+ * The path (and query) of an absolute URL of this server: what the page's script fetches, so that it talks to the
+ * origin the page came from even when that is not the configured public URL's host.
+ */
+export function pathOf(url: string): string {
+  const u = new URL(url);
+  return `${u.pathname}${u.search}`;
+}
+
 /** A UI-relative URL: `path` under the public URL's path prefix. */
 export function uiPath(ctx: UiContext, path: string): string {
   return `${basePath(ctx)}${path}`;

@@ -9,7 +9,7 @@ import type { PageRequest, UiContext } from "./context.js";
 import { fieldOf } from "./field-model.js";
 import { renderField } from "./form-fields.js";
 import { html, type SafeHtml, safeHref } from "./html.js";
-import { page, uiPath } from "./layout.js";
+import { page, pathOf, uiPath } from "./layout.js";
 import { defaultRequest, type Preview, previewOf } from "./preview.js";
 
 type Description = ogcapi.ProcessDescription;
@@ -114,7 +114,7 @@ export function renderProcess(ctx: UiContext, req: PageRequest, doc: Description
     const optional = fields.filter((f) => f.d.minOccurs === 0).map((f) => f.html);
     const preview = previewOf(ctx, p, defaultRequest(p), { async: p.jobControl.async, files: {} });
     form = html`<div class="workbench">
-<form class="execute" data-process="${p.identifier}" data-execution="${ctx.urls.execution(p.identifier)}" data-preview-url="${uiPath(ctx, `/ui/preview/${encodeURIComponent(p.identifier)}`)}" novalidate>
+<form class="execute" data-process="${p.identifier}" data-execution="${pathOf(ctx.urls.execution(p.identifier))}" data-preview-url="${uiPath(ctx, `/ui/preview/${encodeURIComponent(p.identifier)}`)}" novalidate>
 <h2>Inputs</h2>
 ${required.length === 0 && optional.length === 0 ? html`<p class="muted">This process takes no inputs.</p>` : ""}
 ${required}
