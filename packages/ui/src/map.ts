@@ -6,11 +6,18 @@
  * defines, as servers that follow the authority read them).
  */
 import * as L from "leaflet/dist/leaflet-src.esm.js";
-import { feature } from "topojson-client";
+import { feature, mesh } from "topojson-client";
 import type { GeometryCollection, Topology } from "topojson-specification";
 import { el } from "./dom.js";
 
-let basemapData: Promise<GeoJSON.GeoJsonObject | undefined> | undefined;
+/** The basemap: land (filled, no outline: outlines would also trace the cuts at the antimeridian and the poles) and
+ * the borders between countries. */
+interface Basemap {
+  readonly land: GeoJSON.GeoJsonObject;
+  readonly borders: GeoJSON.GeoJsonObject;
+}
+
+let basemapData: Promise<Basemap | undefined> | undefined;
 
 function ensureCss(): void {
   const href = document.body.dataset.mapCss;
@@ -18,14 +25,62 @@ function ensureCss(): void {
   document.head.append(el("link", { rel: "stylesheet", href }));
 }
 
-function loadBasemap(): Promise<GeoJSON.GeoJsonObject | undefined> {
+type Position = number[];
+
+/**
+ * Make a ring's longitudes continuous: world-atlas keeps rings that cross the antimeridian (Russia, Fiji) whole, so
+ * a step from 179.9 to -179.9 would be drawn as an edge across the whole map; shifted by ±360 it stays short.
+ */
+export function unwrapRing(ring: readonly Position[]): Position[] {
+  let shift = 0;
+  let prev: number | undefined;
+  return ring.map(([lon = 0, lat = 0]) => {
+    if (prev !== undefined) {
+      const d = lon + shift - prev;
+      if (d > 180) shift -= 360;
+      else if (d < -180) shift += 360;
+    }
+    prev = lon + shift;
+    return [lon + shift, lat];
+  });
+}
+
+function unwrap(g: GeoJSON.Geometry): GeoJSON.Geometry {
+  switch (g.type) {
+    case "Polygon":
+      return { ...g, coordinates: g.coordinates.map(unwrapRing) };
+    case "MultiPolygon":
+      return { ...g, coordinates: g.coordinates.map((p) => p.map(unwrapRing)) };
+    case "LineString":
+      return { ...g, coordinates: unwrapRing(g.coordinates) };
+    case "MultiLineString":
+      return { ...g, coordinates: g.coordinates.map(unwrapRing) };
+    default:
+      return g;
+  }
+}
+
+function unwrapAll(o: GeoJSON.GeoJsonObject): GeoJSON.GeoJsonObject {
+  if (o.type === "FeatureCollection") {
+    const fc = o as GeoJSON.FeatureCollection;
+    const features = fc.features.map((f) => ({ ...f, geometry: unwrap(f.geometry) }));
+    return { ...fc, features } as GeoJSON.FeatureCollection;
+  }
+  return unwrap(o as GeoJSON.Geometry);
+}
+
+function loadBasemap(): Promise<Basemap | undefined> {
   basemapData ??= (async () => {
     const url = document.body.dataset.basemap;
     if (!url) return undefined;
     const res = await fetch(url);
     if (!res.ok) return undefined;
     const topo = (await res.json()) as Topology<{ countries: GeometryCollection }>;
-    return feature(topo, topo.objects.countries) as GeoJSON.GeoJsonObject;
+    const countries = topo.objects.countries;
+    return {
+      land: unwrapAll(feature(topo, countries) as GeoJSON.GeoJsonObject),
+      borders: unwrapAll(mesh(topo, countries, (a, b) => a !== b) as GeoJSON.GeoJsonObject),
+    };
   })().catch(() => undefined);
   return basemapData;
 }
@@ -42,11 +97,13 @@ export async function createMap(container: HTMLElement): Promise<L.Map> {
   } else {
     map.attributionControl.addAttribution("Natural Earth");
     const data = await loadBasemap();
-    if (data)
-      L.geoJSON(data, {
+    if (data) {
+      L.geoJSON(data.land, {
         interactive: false,
-        style: { color: "#7d8a99", weight: 0.6, fillColor: "#e9ecef", fillOpacity: 1 },
+        style: { stroke: false, fillColor: "#e6e9e1", fillOpacity: 1 },
       }).addTo(map);
+      L.geoJSON(data.borders, { interactive: false, style: { color: "#98a3ae", weight: 0.6 } }).addTo(map);
+    }
   }
   return map;
 }
