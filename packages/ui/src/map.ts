@@ -9,6 +9,7 @@ import * as L from "leaflet/dist/leaflet-src.esm.js";
 import { feature, mesh } from "topojson-client";
 import type { GeometryCollection, Topology } from "topojson-specification";
 import { el } from "./dom.js";
+import { unwrapAll } from "./geo.js";
 
 /** The basemap: land (filled, no outline: outlines would also trace the cuts at the antimeridian and the poles) and
  * the borders between countries. */
@@ -23,50 +24,6 @@ function ensureCss(): void {
   const href = document.body.dataset.mapCss;
   if (!href || document.querySelector(`link[href="${CSS.escape(href)}"]`)) return;
   document.head.append(el("link", { rel: "stylesheet", href }));
-}
-
-type Position = number[];
-
-/**
- * Make a ring's longitudes continuous: world-atlas keeps rings that cross the antimeridian (Russia, Fiji) whole, so
- * a step from 179.9 to -179.9 would be drawn as an edge across the whole map; shifted by ±360 it stays short.
- */
-export function unwrapRing(ring: readonly Position[]): Position[] {
-  let shift = 0;
-  let prev: number | undefined;
-  return ring.map(([lon = 0, lat = 0]) => {
-    if (prev !== undefined) {
-      const d = lon + shift - prev;
-      if (d > 180) shift -= 360;
-      else if (d < -180) shift += 360;
-    }
-    prev = lon + shift;
-    return [lon + shift, lat];
-  });
-}
-
-function unwrap(g: GeoJSON.Geometry): GeoJSON.Geometry {
-  switch (g.type) {
-    case "Polygon":
-      return { ...g, coordinates: g.coordinates.map(unwrapRing) };
-    case "MultiPolygon":
-      return { ...g, coordinates: g.coordinates.map((p) => p.map(unwrapRing)) };
-    case "LineString":
-      return { ...g, coordinates: unwrapRing(g.coordinates) };
-    case "MultiLineString":
-      return { ...g, coordinates: g.coordinates.map(unwrapRing) };
-    default:
-      return g;
-  }
-}
-
-function unwrapAll(o: GeoJSON.GeoJsonObject): GeoJSON.GeoJsonObject {
-  if (o.type === "FeatureCollection") {
-    const fc = o as GeoJSON.FeatureCollection;
-    const features = fc.features.map((f) => ({ ...f, geometry: unwrap(f.geometry) }));
-    return { ...fc, features } as GeoJSON.FeatureCollection;
-  }
-  return unwrap(o as GeoJSON.Geometry);
 }
 
 function loadBasemap(): Promise<Basemap | undefined> {

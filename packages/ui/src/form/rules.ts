@@ -78,7 +78,12 @@ export function checkLiteral(
       value = t === "true";
       break;
     case "date":
-      if (!DATE.test(t) || Number.isNaN(Date.parse(t)))
+      // A real calendar date: 2024-02-30 does not survive the round trip.
+      if (
+        !DATE.test(t) ||
+        Number.isNaN(Date.parse(t)) ||
+        new Date(`${t}T00:00:00Z`).toISOString().slice(0, 10) !== t
+      )
         return { ok: false, message: "Enter a date (YYYY-MM-DD)" };
       value = t;
       break;
