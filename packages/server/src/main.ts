@@ -10,6 +10,7 @@ import { type Config, ConfigError } from "./config/load.js";
 import { assertValidPolicy, type ReferencePolicy } from "./fetch/index.js";
 import { buildApp } from "./http/app.js";
 import { PublicUrls } from "./http/urls.js";
+import { Metrics } from "./ops/metrics.js";
 import { loadRegistry } from "./registry/registry.js";
 import { LocalScheduler } from "./scheduler/local/local-scheduler.js";
 import { monitoredSlurmBackend, slurmSchedulerFromConfig } from "./scheduler/slurm/from-config.js";
@@ -23,6 +24,8 @@ export interface RunningServer {
   readonly app: FastifyInstance;
   /** The job API every front end uses. */
   readonly service: JobApi;
+  /** The server's Prometheus metrics (also served at `/metrics`). */
+  readonly metrics: Metrics;
   readonly config: Config;
   /** The address actually bound (useful with port 0). */
   readonly url: string;
@@ -68,7 +71,9 @@ export async function startServer(
   for (const pid of Object.keys(config.scheduler.routes)) {
     if (!registry.get(pid)) throw new ConfigError(`scheduler.routes: no process '${pid}' is registered`);
   }
+  const metrics = new Metrics();
   const store = await openStore({
+    observe: (op, seconds, ok) => metrics.storeCall(op, seconds, ok),
     url: config.database.url,
     schema: config.database.schema || undefined,
     durability: config.database.durability,
@@ -89,7 +94,9 @@ export async function startServer(
     try {
       const ids = registry.list().map((p) => p.identifier);
       // The composition root hands the server's environment (PATH, SLURM_CONF) to sbatch; nothing below reads it.
-      const scheduler = slurmSchedulerFromConfig(config, ids, logger, opts.env ?? process.env);
+      const scheduler = slurmSchedulerFromConfig(config, ids, logger, opts.env ?? process.env, (c, s, ok) =>
+        metrics.slurmCommand(c, s, ok),
+      );
       remotes.set("slurm", monitoredSlurmBackend(config, { scheduler, store, dirs, jobLog, logger }));
     } catch (e) {
       await store.close();
@@ -109,6 +116,7 @@ export async function startServer(
     logger,
     policy,
     outputsUrl: urls.outputs,
+    onFinished: (job) => metrics.jobFinished(job),
     onFenced: () => (opts.onFenced ? opts.onFenced() : void running?.close()),
   });
   try {
@@ -118,7 +126,8 @@ export async function startServer(
     await store.close();
     throw e;
   }
-  const app = await buildApp({ config, service, logger });
+  metrics.bind({ store, pool });
+  const app = await buildApp({ config, service, logger, metrics });
   let address: string;
   try {
     address = await app.listen({ host: config.server.host, port: config.server.port });
@@ -140,6 +149,7 @@ export async function startServer(
   running = {
     app,
     service,
+    metrics,
     config,
     url: address,
     close(graceMs = 0) {

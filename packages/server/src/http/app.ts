@@ -8,9 +8,11 @@ import { wps1 } from "@roost/core";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "../config/load.js";
+import type { Metrics } from "../ops/metrics.js";
 import type { JobApi } from "../service/job-api.js";
 import { sendWps1Exception, toRoostError } from "./exceptions.js";
 import { jobsPlugin } from "./jobs.js";
+import { countRequests, opsPlugin } from "./ops.js";
 import { outputsPlugin } from "./outputs.js";
 import { PublicUrls } from "./urls.js";
 import { wps1Plugin } from "./wps1.js";
@@ -20,6 +22,7 @@ export async function buildApp(o: {
   readonly config: Config;
   readonly service: JobApi;
   readonly logger: Logger;
+  readonly metrics: Metrics;
 }): Promise<FastifyInstance> {
   const { config, service } = o;
   const urls = new PublicUrls(config.server.public_url);
@@ -61,6 +64,8 @@ export async function buildApp(o: {
       );
     },
   });
+
+  countRequests(app, o.metrics);
 
   app.addHook("onSend", async (_req, reply) => {
     reply.header("X-Content-Type-Options", "nosniff");
@@ -104,7 +109,7 @@ export async function buildApp(o: {
   });
   await app.register(jobsPlugin, { service, urls });
 
-  app.get("/health", async () => ({ status: "ok" }));
+  await app.register(opsPlugin, { service, metrics: o.metrics });
   app.get("/", async (_req, reply) =>
     reply.type("application/json").send({
       title: config.metadata.title,

@@ -8,10 +8,9 @@
  * backend reports → store (`job-events.ts`, `progress.ts`), recovery (`recovery.ts`), views (`views.ts`), inputs
  * (`inputs.ts`).
  */
-import { readFile, rm, stat } from "node:fs/promises";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import {
-  ACTIVE,
   type ExecuteRequest,
   isJobId,
   isTerminal,
@@ -41,6 +40,7 @@ import type { JobLog } from "../storage/job-log.js";
 import { Admission, chooseMode } from "./admission.js";
 import { READ_BUDGET_MS, WRITE_BUDGET_MS, within } from "./deadline.js";
 import { DiskGuard } from "./disk.js";
+import { Dismissals } from "./dismissal.js";
 import { checkReferences } from "./inputs.js";
 import { JobEvents } from "./job-events.js";
 import { supportedLanguages } from "./languages.js";
@@ -49,6 +49,7 @@ import { Ownership } from "./ownership.js";
 import { needsDirectory, type PrepareContext, prepareJob } from "./prepare.js";
 import { type RecoveryOptions, recoverJobs, recoverLocalJobs } from "./recovery.js";
 import { purgeRejected, RejectedJobs } from "./rejected.js";
+import { sweepExpired } from "./retention.js";
 import { SyncJournal } from "./sync-journal.js";
 import { runSync } from "./sync-runner.js";
 import { jobView, outputHref } from "./views.js";
@@ -70,6 +71,8 @@ export interface JobApiOptions {
   readonly outputsUrl: string;
   /** Called when another server has taken this one's jobs over (it was frozen or cut off too long): stop it. */
   readonly onFenced?: () => void;
+  /** Told of every job that reached its final status on this server (metrics). */
+  readonly onFinished?: (job: JobRecord) => void;
 }
 
 /** How a front end asks for an execution. */
@@ -110,6 +113,8 @@ const DISMISS_WAIT_MS = 3000;
  * of stopped servers (every half lease).
  */
 const TICK_MS = 1000;
+/** How often finished jobs past their retention are removed, ms. */
+const RETENTION_EVERY_MS = 60_000;
 
 /** See the module comment. */
 export class JobApi {
@@ -126,8 +131,8 @@ export class JobApi {
   readonly #disk: DiskGuard;
   readonly #rejected: RejectedJobs;
   readonly #owner: Ownership;
-  /** Jobs whose dismissal (asked through another server) this server already acted on. */
-  readonly #dismissing = new Set<string>();
+  readonly #dismissals: Dismissals;
+  #lastRetention = 0;
   #tick: NodeJS.Timeout | undefined;
   #lastSweep = 0;
   #started = false;
@@ -144,6 +149,7 @@ export class JobApi {
       logger: o.logger,
       runs: this.#runs,
       journal: this.#journal,
+      ...(o.onFinished ? { finished: o.onFinished } : {}),
     });
     this.#prepare = {
       registry: o.registry,
@@ -165,6 +171,16 @@ export class JobApi {
         this.#started = false;
         o.onFenced?.();
       },
+    });
+    this.#dismissals = new Dismissals({
+      store: o.store,
+      pool: o.pool,
+      remotes: this.#remotes,
+      runs: this.#runs,
+      events: this.#events,
+      jobLog: o.jobLog,
+      logger: o.logger,
+      owner: () => this.#owner.id,
     });
     this.#admission = new Admission(o.pool, {
       maxQueued: o.config.jobs.max_queued,
@@ -239,6 +255,39 @@ export class JobApi {
     this.#started = true;
   }
 
+  /**
+   * Readiness: the store answers, the data directory takes a file, every backend answers. Each check is bounded
+   * (the store by the read budget), so a hung database makes the server "not ready", not a hung probe.
+   */
+  async readiness(): Promise<{ readonly ready: boolean; readonly checks: Record<string, string> }> {
+    const checks: Record<string, string> = {};
+    let ready = this.#started;
+    if (!this.#started) checks.server = "starting or stopping";
+    try {
+      await within(this.#o.store.listServers(), READ_BUDGET_MS);
+      checks.store = "ok";
+    } catch (e) {
+      ready = false;
+      checks.store = (e as Error).message;
+    }
+    try {
+      const probe = join(this.#o.config.server.data_dir, `.ready.${process.pid}`);
+      await writeFile(probe, "");
+      await rm(probe, { force: true });
+      checks.data_dir = "ok";
+    } catch (e) {
+      ready = false;
+      checks.data_dir = `not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+    }
+    checks.local = "ok";
+    for (const [kind, b] of this.#remotes) {
+      const h = b.health();
+      if (!h.ok) ready = false;
+      checks[kind] = h.ok ? "ok" : (h.detail ?? "unavailable");
+    }
+    return { ready, checks };
+  }
+
   /** Jobs taken over from a stopped server: recovered as this server's own. */
   async #adopt(jobs: readonly JobRecord[]): Promise<void> {
     await recoverJobs(this.#recovery, jobs, "recovered jobs of a stopped server");
@@ -252,20 +301,16 @@ export class JobApi {
       this.#lastSweep = Date.now();
       await this.#owner.sweep();
     }
-    await this.#watchDismissals().catch(() => {});
-  }
-
-  /** Act on dismissals of this server's jobs asked through another server (which only flags them). */
-  async #watchDismissals(): Promise<void> {
-    const mine = await this.#o.store.listActive(undefined, this.#owner.id);
-    const asked = new Set(mine.filter((j) => j.dismissRequested).map((j) => j.id));
-    for (const id of this.#dismissing) if (!asked.has(id)) this.#dismissing.delete(id);
-    for (const job of mine) {
-      if (!job.dismissRequested || this.#dismissing.has(job.id)) continue;
-      this.#dismissing.add(job.id);
-      await this.#stopJob(job).catch((e: unknown) =>
-        this.#log.warn({ jobId: job.id, err: (e as Error).message }, "dismissing a job failed"),
+    await this.#dismissals.watch().catch(() => {});
+    if (Date.now() - this.#lastRetention >= RETENTION_EVERY_MS) {
+      this.#lastRetention = Date.now();
+      const removed = await sweepExpired(this.#o.store, this.#o.dirs, this.#o.config.jobs.retention).catch(
+        (e: unknown) => {
+          this.#log.warn({ err: (e as Error).message }, "the retention sweep failed");
+          return 0;
+        },
       );
+      if (removed > 0) this.#log.info({ removed }, "removed jobs past their retention");
     }
   }
 
@@ -486,16 +531,7 @@ export class JobApi {
   async dismiss(id: string, opts: { readonly waitMs?: number } = {}): Promise<JobRecord> {
     const job = await this.getJob(id);
     if (isTerminal(job.status)) return job;
-    const local = this.#runs.get(id);
-    if (local) local.dismiss = true;
-    await this.#o.store.update(id, ACTIVE, { dismissRequested: true });
-    this.#o.jobLog.write(id, "dismiss-requested");
-    // Another server's job: the flag is the request; its owner acts on it within a second (or, if that server has
-    // stopped, whoever takes its jobs over finds it flagged).
-    if (!job.owner || job.owner === this.#owner.id) {
-      this.#dismissing.add(id);
-      await this.#stopJob(job);
-    }
+    await this.#dismissals.request(job);
     let now = (await this.#o.store.get(id)) ?? job;
     const deadline = Date.now() + (opts.waitMs ?? 0);
     while (!isTerminal(now.status) && Date.now() < deadline) {
@@ -503,30 +539,6 @@ export class JobApi {
       now = (await this.job(id)) ?? now;
     }
     return now;
-  }
-
-  /** Stop one of this server's jobs: scancel, stop the local worker, or end a job that never reached a backend. */
-  async #stopJob(job: JobRecord): Promise<void> {
-    const id = job.id;
-    const local = this.#runs.get(id);
-    if (local) local.dismiss = true;
-    const remote = this.#remotes.get(job.backend);
-    if (remote) {
-      // scancel (or no submission at all); the monitor confirms by polling and the job becomes dismissed.
-      await remote.dismiss(job);
-    } else if (local) {
-      await this.#o.pool.cancel(local.ref);
-    } else if (job.status === "accepted") {
-      await new Promise<void>((done) =>
-        this.#events.enqueue(id, async () => {
-          await this.#o.store.transition(id, ["accepted"], "dismissed", {
-            finishedAt: Date.now(),
-            message: "Job dismissed",
-          });
-          done();
-        }),
-      );
-    }
   }
 
   /** How long a front end's dismiss should wait by default, ms. */

@@ -50,6 +50,8 @@ export interface JobEventsOptions {
   readonly logger: Logger;
   readonly runs: LocalRuns;
   readonly journal: SyncJournal;
+  /** Told of every job that reached its final status on this server (metrics). */
+  readonly finished?: (job: JobRecord) => void;
 }
 
 /** See the module comment. */
@@ -249,6 +251,7 @@ export class JobEvents {
     // The outcome is recorded: the attempt is no longer this server's to follow (a retry above keeps the entry, so a
     // dismissal asked meanwhile is not lost).
     if (runs.get(r.jobId) === local) runs.delete(r.jobId);
+    if (job && isTerminal(job.status)) this.#o.finished?.(job);
     // Only now: until the terminal status is stored, readers render the live progress, never the older stored one.
     this.progress.drop(r.jobId);
     this.#syncTimedOut.delete(r.jobId);
@@ -340,6 +343,7 @@ export class JobEvents {
       dismissRequested: entry.dismiss,
     };
     this.#o.journal.record(finished, job);
+    this.#o.finished?.(job);
     this.#settle(jobId, job);
     return job;
   }

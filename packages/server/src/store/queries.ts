@@ -202,6 +202,20 @@ export function jobQueries(db: Kysely<Database>, profile: DialectProfile) {
       return q.orderBy("created_at", "desc").orderBy("id", "desc").limit(Math.min(limit, LIST_MAX_LIMIT));
     },
 
+    /** Finished jobs of one status that ended before `cutoff` (they were created before it too). */
+    listExpired(status: JobStatus, cutoff: number, limit: number) {
+      checkLimit(limit);
+      return db
+        .selectFrom("jobs")
+        .select("id")
+        .where(finishedJobsPredicate())
+        .where("status", "=", status)
+        .where("created_at", "<", cutoff)
+        .where("finished_at", "<", cutoff)
+        .orderBy("created_at")
+        .limit(limit);
+    },
+
     /** Delete one job row. */
     delete(id: string) {
       return db.deleteFrom("jobs").where("id", "=", id);
