@@ -51,6 +51,9 @@ export class FaultServer {
         "[jobs]",
         `workers = ${o.workers ?? 1}`,
         "kill_grace = 0.5",
+        // The cases fill a 16 MB tmpfs on purpose: the default free-space floor (64 MB) would refuse every job
+        // before the disk is full. A floor of 0 lets the writes themselves meet ENOSPC, which is what is tested.
+        "min_free_space = 0",
         "[processes]",
         "demo = true",
         `modules = [${JSON.stringify(COUNTED)}]`,
