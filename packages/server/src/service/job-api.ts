@@ -106,6 +106,17 @@ export interface ViewOptions {
   readonly statusLocation?: string;
 }
 
+/** How `p` has settled by the next turn of the event loop. */
+function outcomeNow(p: Promise<unknown>): Promise<"resolved" | "rejected" | "pending"> {
+  return Promise.race([
+    p.then(
+      () => "resolved" as const,
+      () => "rejected" as const,
+    ),
+    new Promise<"pending">((res) => setImmediate(() => res("pending"))),
+  ]);
+}
+
 /** How long {@link JobApi.dismiss} waits for a job to really stop, by default (local jobs stop within the grace). */
 const DISMISS_WAIT_MS = 3000;
 /**
@@ -407,7 +418,13 @@ export class JobApi {
         request,
         owner: this.#owner.id,
       });
-      await within(inserting, WRITE_BUDGET_MS);
+      const insert = inserting;
+      await within(insert, WRITE_BUDGET_MS).catch(async (e: unknown) => {
+        // The insert itself failed (connection refused, disk full): nothing was written — clean up at once below.
+        // Only an insert still pending when the budget ran out may commit later.
+        if ((await outcomeNow(insert)) === "rejected") inserting = undefined;
+        throw e;
+      });
       inserting = undefined;
       committed = true;
       this.#o.jobLog.write(jobId, "accepted", { process: p.identifier, backend });

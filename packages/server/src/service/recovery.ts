@@ -72,7 +72,7 @@ async function recoverJob(o: RecoveryOptions, job: JobRecord, tally: Tally): Pro
   if (last !== undefined) {
     const files = await readAttempt(o.dirs.attempt(job.id, last), job.id, last, "outcome");
     if (files.result) {
-      await applyOutcome(o, job, last, files.started?.at);
+      await applyOutcome(o, job, last, files.started?.at || undefined);
       o.events.listener.finished(files.result);
       tally.applied++;
       return;
