@@ -177,7 +177,7 @@ export class JobApi {
       logger: o.logger,
       url: o.config.server.public_url,
       leaseMs: o.config.server.lease * 1000,
-      onTakeOver: (jobs) => this.#adopt(jobs),
+      onTakeOver: (jobs, _from, why) => this.#adopt(jobs, why),
       onFenced: () => {
         this.#started = false;
         o.onFenced?.();
@@ -300,8 +300,8 @@ export class JobApi {
   }
 
   /** Jobs taken over from a stopped server: recovered as this server's own. */
-  async #adopt(jobs: readonly JobRecord[]): Promise<void> {
-    await recoverJobs(this.#recovery, jobs, "recovered jobs of a stopped server");
+  async #adopt(jobs: readonly JobRecord[], why: "restart" | "takeover"): Promise<void> {
+    await recoverJobs(this.#recovery, jobs, why);
     for (const b of this.#remotes.values()) b.reconcile();
   }
 
