@@ -252,9 +252,9 @@ export function registerNew(program: Command): void {
         for (const f of r.created) process.stdout.write(`created ${relative(cwd, f)}\n`);
         for (const n of r.notes) process.stdout.write(`${n}\n`);
         process.stdout.write(
-          `\nnext:\n  npm test                      # the process's tests, no server needed\n` +
-            `  npx roost serve --watch       # serves roost.toml's processes, restarts on change\n` +
-            `  npx roost run ${name} --help   # in another terminal (WPS_SERVICE=http://127.0.0.1:5000/wps)\n`,
+          `\nnext:\n  npm test                 # the tests, no server needed\n` +
+            `  npx roost serve --watch  # serves the processes of ./roost.toml, restarts on change\n` +
+            `  npx roost run ${name} --help --url http://127.0.0.1:5000/wps   # in another terminal\n`,
         );
       } catch (e) {
         if (!(e instanceof ScaffoldError)) throw e;

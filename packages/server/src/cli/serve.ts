@@ -4,6 +4,7 @@
  * module changes (see `watch.ts`). The hidden `--check` loads the configuration and the process modules and exits:
  * what the watcher runs before it replaces a working server.
  */
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import type { Config } from "../config/load.js";
 
@@ -20,12 +21,23 @@ export interface ServeOptions {
   readonly check?: boolean;
 }
 
+/** The configuration file: `--config`, else `ROOST_CONFIG`, else `./roost.toml` when there is one. */
+export function configFile(o: ServeOptions): string | undefined {
+  if (o.config !== undefined) return o.config;
+  if (process.env.ROOST_CONFIG) return undefined; // loadConfig reads it
+  // What `roost new process` writes: `roost serve` in the author's package finds its processes without a flag.
+  return existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined;
+}
+
+/** The configuration file `roost serve` reads from the working directory when none is named. */
+export const DEFAULT_CONFIG = "roost.toml";
+
 /** Load the configuration the flags describe; exits 2 with the message on a configuration error. */
 export async function configFromFlags(o: ServeOptions): Promise<Config> {
   const { ConfigError, loadConfig } = await import("../config/load.js");
   try {
     return loadConfig({
-      file: o.config,
+      file: configFile(o),
       env: process.env,
       flags: {
         "server.host": o.host,
@@ -98,7 +110,10 @@ export function registerServe(program: Command): void {
     .description(
       "run the WPS server (default: http://127.0.0.1:5000/wps, SQLite and local workers under ./var)",
     )
-    .option("-c, --config <file>", "TOML configuration file (env ROOST_CONFIG)")
+    .option(
+      "-c, --config <file>",
+      "TOML configuration file (env ROOST_CONFIG; default ./roost.toml if present)",
+    )
     .option("--host <host>", "interface to listen on (server.host)")
     .option("-p, --port <port>", "port (server.port)")
     .option("--data-dir <dir>", "job directories, outputs and the SQLite database (server.data_dir)")
