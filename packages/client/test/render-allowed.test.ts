@@ -17,6 +17,7 @@ function literal(allowedValues: AllowedValues): wps1.Wps1LiteralInput {
     literalType: "float",
     allowedValues,
     uoms: [],
+    metadata: [],
   };
 }
 
