@@ -126,7 +126,9 @@ describe.each([
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("scaffolds a TypeScript and a JavaScript process; their tests pass with npm test", async () => {
+  it("scaffolds a TypeScript and a JavaScript process; their tests pass with npm test", {
+    timeout: 60_000,
+  }, async () => {
     const ts = await ok("npx", ["roost", "new", "process", "flood", "--ts"], dir);
     expect(ts.stdout).toContain("created processes/flood.ts");
     expect(ts.stdout).toContain("created processes/flood.test.ts");
@@ -151,7 +153,9 @@ describe.each([
     expect(test.stdout).toMatch(/# pass 8\n# fail 0/);
   });
 
-  it("serves roost.toml's processes (roost serve) and runs them with roost run", async () => {
+  it("serves roost.toml's processes (roost serve) and runs them with roost run", {
+    timeout: 60_000,
+  }, async () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}/wps`;
     // The ES module package develops with --watch (edited below); the CommonJS one is served plainly.
@@ -176,7 +180,9 @@ describe.each([
 
   // Once is enough: the watcher does not depend on the module system.
   if (type === "module")
-    it("serve --watch restarts on a change, and keeps the running server when the new code does not load", async () => {
+    it("serve --watch restarts on a change, and keeps the running server when the new code does not load", {
+      timeout: 90_000,
+    }, async () => {
       const file = join(dir, "processes/greet.js");
       const good = readFileSync(file, "utf8");
       writeFileSync(file, good.replace('.join(" ")', '.join("+")'));

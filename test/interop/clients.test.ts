@@ -184,6 +184,13 @@ describe.runIf(run)("real WPS clients against Roost", () => {
       expect(nonPy.birdy?.outputs?.["output.1"]).toBe(101);
     });
 
+    it("a local file for a service on localhost goes as a file:// reference, refused unless allowed_paths", () => {
+      const local = report["api.wordcounter.localhost_file"]!;
+      expect(local.exception).toMatch(
+        /locator="text">.*file:\/\/ references are not enabled on this server/s,
+      );
+    });
+
     it("bounding boxes: as OWSLib BoundingBoxData or as a plain string (sent as LiteralData)", () => {
       // Echoed in the order given; OWSLib reads EPSG:4326 corners as latitude, longitude, so its minx is the
       // second number.
@@ -283,6 +290,9 @@ describe.runIf(run)("real WPS clients against Roost", () => {
       expect(sent(falsy, "boolean")).toEqual([]);
       expect(sent(falsy, "int")).toEqual([]);
       expect(falsy.printed).toContain("int=['7']");
+      expect(report["cli.inout.repeated"]!.exception).toMatch(
+        /locator="float"><ows:ExceptionText>Input 'float' is not a number \(got '\(1\.5, 2\.5\)'/,
+      );
       // `--input-1` becomes `input_1`: Roost answers a clean ExceptionReport naming it (as PyWPS refuses it too).
       expect(report["cli.non.py-id"]!.exception).toMatch(
         /ServiceException: .*exceptionCode="InvalidParameterValue" locator="input_1".*Process 'non\.py-id' has no input 'input_1'/s,

@@ -28,10 +28,13 @@ import contextlib
 import datetime as dt
 import json
 import keyword
+import os
 import re
 import sys
+import tempfile
 import time
 import traceback
+import urllib.parse
 
 import dateutil.parser
 from owslib.wps import ASYNC, SYNC, BoundingBoxDataInput, ComplexData, ComplexDataInput, WebProcessingService
@@ -75,11 +78,17 @@ def from_owslib(value, data_type):
 BINARY_MIMETYPES = {"application/x-netcdf", "application/zip", "application/octet-stream", "image/tiff; subtype=geotiff"}
 
 
-def birdy_complex(value, supported, default):
-    """How birdy's _build_inputs turns a value for a complex input into an OWSLib input (an embedded string or a
-    reference URL); local files are read like strings here."""
+def birdy_complex(value, supported, default, service_url):
+    """How birdy's _build_inputs turns a value for a complex input into an OWSLib input: a URL by reference; a local
+    file embedded — or, for a service on localhost, sent as a file:// reference (is_embedded_in_request); any other
+    string embedded as it is."""
     if re.match(r"^(https?|file)://", value):
         return ComplexDataInput(value, mimeType=supported[0])
+    if os.path.isfile(value):
+        if "localhost" in urllib.parse.urlparse(service_url).netloc:
+            return ComplexDataInput("file://" + os.path.abspath(value), mimeType=supported[0])
+        with open(value, encoding="utf-8") as f:
+            value = f.read()
     mimetype = supported[0]
     encoding = default.encoding if isinstance(default, ComplexData) else None
     if mimetype in BINARY_MIMETYPES:
@@ -119,7 +128,7 @@ class BirdyLikeClient:
             for value in arg if isinstance(arg, (list, tuple)) else [arg]:
                 if isinstance(i.defaultValue, ComplexData):
                     supported = [v.mimeType for v in i.supportedValues]
-                    inputs.append((i.identifier, birdy_complex(value, supported, i.defaultValue)))
+                    inputs.append((i.identifier, birdy_complex(value, supported, i.defaultValue, self.wps.url)))
                 elif i.dataType == "BoundingBoxData":
                     inputs.append((i.identifier, value))  # to_owslib passes bounding boxes through
                 else:
@@ -258,6 +267,17 @@ def main(url, files):
     case("api.simple_dry_run", api_case("simple_dry_run", count=2))
     case("api.dummyprocess", api_case("dummyprocess"))
 
+    def localhost_file():
+        # The same server as http://localhost:<port>/wps: birdy then sends a local file as a file:// reference.
+        local = BirdyLikeClient(url.replace("127.0.0.1", "localhost"))
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as f:
+            f.write("words from a local file")
+            f.flush()
+            ex = local.call("wordcounter", text=f.name)
+        return summary(ex)
+
+    case("api.wordcounter.localhost_file", localhost_file)
+
     de = BirdyLikeClient(url, language="de-DE")
     case("api.translation.de", lambda: {**summary(de.call("translation")), "title": de.processes["translation"].title})
 
@@ -288,6 +308,7 @@ def main(url, files):
     case("cli.nap", cli_case("nap", {"delay": 0.05}))
     case("cli.inout", cli_case("inout", {"boolean": True, "int": 5, "float": None, "datetime": None}))
     case("cli.inout.false", cli_case("inout", {"boolean": False, "int": 0}))
+    case("cli.inout.repeated", cli_case("inout", {"float": (1.5, 2.5)}))  # click's tuple of a repeated option
     case("cli.wordcounter", cli_case("wordcounter", {"text": ComplexDataInput(files + "/words.txt")}))
     case("cli.show_error", cli_case("show_error", {"message": "cli failure", "nice": True}))
     case("cli.bbox", cli_case("bbox", {"bbox": "0,1,10,11"}))
