@@ -11,7 +11,7 @@ import type { Command } from "commander";
 
 /** What `@roost/server/cli` provides. */
 export interface ServerCommands {
-  registerServerCommands(program: Command): void;
+  registerServerCommands(program: Command): void | Promise<void>;
   runWorkerCommand(jobDir: string, attempt: number): Promise<number>;
 }
 
@@ -95,7 +95,7 @@ export async function main(argv: readonly string[], server?: ServerCommands | nu
     });
   registerClientCommands(program);
   const s = server === undefined ? await loadServerCommands() : server;
-  if (s) s.registerServerCommands(program);
+  if (s) await s.registerServerCommands(program);
   else {
     for (const name of SERVER_COMMANDS) {
       program

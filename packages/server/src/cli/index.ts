@@ -1,14 +1,11 @@
 /**
  * The server's commands of `roost`: `serve`, `worker run`, `new process` and the server side of `jobs cancel`. The
  * `roost` program itself belongs to `@roost/client` (its `bin`), which imports this module when `@roost/server` is
- * installed, so one command does both. This module stays light — commander definitions only; each action imports
- * what it needs — because every client command (`roost run hello …`) loads it too.
+ * installed, so one command does both. This module stays light — it imports the command definitions when asked to
+ * register them, and each action imports what it needs — because every `roost` invocation loads it.
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { registerAdminCommands } from "../scheduler/slurm/admin.js";
-import { registerNew } from "./new-process.js";
-import { registerServe } from "./serve.js";
 
 /** Run one attempt of a job (`roost worker run <job-dir> --attempt <n>`); resolves with the exit status. */
 export async function runWorkerCommand(jobDir: string, attempt: number): Promise<number> {
@@ -16,8 +13,17 @@ export async function runWorkerCommand(jobDir: string, attempt: number): Promise
   return runWorker(resolve(jobDir), attempt);
 }
 
-/** Add the server's commands to the `roost` program (after the client's: `jobs cancel` extends the client's). */
-export function registerServerCommands(program: Command): void {
+/**
+ * Add the server's commands to the `roost` program (after the client's: `jobs cancel` extends the client's). Their
+ * modules are imported here, not at the top: `roost worker run` (one per Slurm job) imports this module for
+ * {@link runWorkerCommand} only, and each of them costs start-up time.
+ */
+export async function registerServerCommands(program: Command): Promise<void> {
+  const [{ registerServe }, { registerNew }, { registerAdminCommands }] = await Promise.all([
+    import("./serve.js"),
+    import("./new-process.js"),
+    import("../scheduler/slurm/admin.js"),
+  ]);
   registerServe(program);
   program
     .command("worker")
