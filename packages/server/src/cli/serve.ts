@@ -32,22 +32,28 @@ export function configFile(o: ServeOptions): string | undefined {
 /** The configuration file `roost serve` reads from the working directory when none is named. */
 export const DEFAULT_CONFIG = "roost.toml";
 
+/** Load the configuration the flags describe; throws the loader's ConfigError. */
+export async function loadServeConfig(o: ServeOptions): Promise<Config> {
+  const { loadConfig } = await import("../config/load.js");
+  return loadConfig({
+    file: configFile(o),
+    env: process.env,
+    flags: {
+      "server.host": o.host,
+      "server.port": o.port,
+      "server.data_dir": o.dataDir,
+      "server.public_url": o.publicUrl,
+      "database.url": o.databaseUrl,
+      "server.log_level": o.logLevel,
+    },
+  });
+}
+
 /** Load the configuration the flags describe; exits 2 with the message on a configuration error. */
 export async function configFromFlags(o: ServeOptions): Promise<Config> {
-  const { ConfigError, loadConfig } = await import("../config/load.js");
+  const { ConfigError } = await import("../config/load.js");
   try {
-    return loadConfig({
-      file: configFile(o),
-      env: process.env,
-      flags: {
-        "server.host": o.host,
-        "server.port": o.port,
-        "server.data_dir": o.dataDir,
-        "server.public_url": o.publicUrl,
-        "database.url": o.databaseUrl,
-        "server.log_level": o.logLevel,
-      },
-    });
+    return await loadServeConfig(o);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`roost: ${e.message}\n`);

@@ -17,7 +17,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { type FSWatcher, watch } from "node:fs";
 import { basename, dirname, extname, join, relative } from "node:path";
 import type { Config } from "../config/load.js";
-import { configFromFlags, type ServeOptions } from "./serve.js";
+import { configFromFlags, loadServeConfig, type ServeOptions } from "./serve.js";
 
 /** Milliseconds of quiet before a change is acted on. */
 const DEBOUNCE_MS = 150;
@@ -152,9 +152,9 @@ export async function watchServe(o: ServeOptions): Promise<void> {
       }
       // The configuration may name other modules now: watch their directories.
       try {
-        config = await configFromFlags(o);
+        config = await loadServeConfig(o);
       } catch {
-        // unchanged: --check has just loaded it
+        // changed again since --check loaded it: the next reload (already scheduled by the watcher) says why
       }
       rewatch();
       await stopChild(child);
