@@ -91,7 +91,7 @@ describe("SQLite: one server per database", () => {
       expect((await fetch(`${first.base}/health`)).status).toBe(200);
 
       // kill -9: its lease is still live, but its process is gone — the next server starts at once.
-      const queued = [];
+      const queued: Awaited<ReturnType<typeof submit>>[] = [];
       queued.push(await submit(first.base, "fx_count_runs", { file, delay: 1 }));
       queued.push(await submit(first.base, "fx_count_runs", { file, delay: 0.1 }));
       await waitFor(() => runs(file).length === 2, "the first queued job to start");
@@ -126,7 +126,7 @@ describe.skipIf(!pg.enabled)("two servers on one PostgreSQL", () => {
       const b = await serve(tmp.dir, data, env);
 
       // Six jobs on A's single worker: one runs, five queue.
-      const jobs = [];
+      const jobs: Awaited<ReturnType<typeof submit>>[] = [];
       for (let i = 0; i < 6; i++) jobs.push(await submit(a.base, "fx_count_runs", { file, delay: 1.5 }));
       await waitFor(() => runs(file).length === 1, "A's first job to start");
 

@@ -175,7 +175,7 @@ describe("KVP Execute: inputs and outputs", () => {
     ["date", "2012-13-45"],
     ["date", "01/05/2012"],
     ["datetime", "yesterday"],
-    ["datetime", "2016-09-02 12:00:00"],
+    ["datetime", "2016-09-02 12:00"], // a space is accepted (RFC 3339 §5.6); no seconds is not
     ["int_range", "ten"],
   ])("inout %s=%j is a wrong type → InvalidParameterValue, locator %s", async (id, value) => {
     await expectException(await ex("inout", { [id]: value }), bad("InvalidParameterValue", id));

@@ -287,6 +287,32 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
     }
   });
 
+  // WPS 1.0.0 binds its operations to GET (KVP) and POST (XML) only. Other methods get 405 with `Allow` (RFC 9110
+  // §15.5.6) instead of the generic 404, and an ExceptionReport so WPS clients can read it. Answered in `onRequest`,
+  // before any body is read or its content type judged: the method alone decides.
+  const methodNotAllowed = async (req: FastifyRequest, reply: FastifyReply) => {
+    const method = req.method.slice(0, 20);
+    return reply
+      .code(405)
+      .header("Allow", "GET, POST")
+      .type(XML_TYPE)
+      .send(
+        wps1.encodeExceptionReport([
+          {
+            code: "OperationNotSupported",
+            locator: method,
+            text: `HTTP method ${method} is not supported at /wps; use GET (KVP) or POST (XML)`,
+          },
+        ]),
+      );
+  };
+  app.route({
+    method: ["PUT", "DELETE", "PATCH"],
+    url: "/wps",
+    onRequest: methodNotAllowed,
+    handler: methodNotAllowed,
+  });
+
   /** Stored status documents (WPS 1.0.0 `statusLocation`), rendered from the store: never half-written. */
   app.get<{ Params: { file: string } }>("/outputs/:file", async (req, reply) => {
     const m = /^([0-9a-f-]{36})\.xml$/.exec(req.params.file);
