@@ -64,7 +64,10 @@ export async function sendRawOutput(
       const href = service.outputHref(job.id, stored.file);
       if (opts.byReference) return reply.header("Content-Location", href).redirect(href, 303);
       const path = join(service.outputsDir(job.id), stored.file);
-      reply.header("Content-Disposition", `inline; filename="${stored.file.replace(/[^A-Za-z0-9._-]/g, "_")}"`);
+      reply.header(
+        "Content-Disposition",
+        `inline; filename="${stored.file.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
+      );
       reply.header("Content-Location", href);
       if ((req.encoding ?? "").toLowerCase() === "base64" && stored.encoding?.toLowerCase() !== "base64") {
         return reply.type(stored.mimeType).send((await readFile(path)).toString("base64"));

@@ -7,19 +7,23 @@
  * - 2.0.0 → the WPS 2.0.0 front end answers (OWS 2.0 ExceptionReports, WPS 2.0.0 statuses);
  * - neither (VersionNegotiationFailed for GetCapabilities, InvalidParameterValue or MissingParameterValue on
  *   `version` for the other operations: always 4xx, never 200) → answered here, in the report format of the only
- *   version the operation exists in: WPS 2.0.0 for GetStatus, GetResult and Dismiss, WPS 1.0.0 otherwise (the
- *   client established no version, and WPS 1.0.0 is the default one; its tests pin these reports).
+ *   version the request can be meant for: WPS 2.0.0 for GetStatus, GetResult and Dismiss and for a GetCapabilities
+ *   document in the WPS 2.0 namespace, WPS 1.0.0 otherwise (the client established no version, and WPS 1.0.0 is
+ *   the default one; its tests pin these reports).
  */
 import { wps2, type XmlElement } from "@roost/core";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { sendWps1Exception, sendWps2Exception } from "./exceptions.js";
 
-/** What the WPS 1.0.0 routes ask before handling a request; `true` means the request has been answered. */
+/** What the WPS 1.0.0 routes ask before handling a request. */
 export interface WpsDispatch {
-  /** A KVP request; `params` have lower-cased names (first occurrence wins). */
+  /** A KVP request (`params` with lower-cased names, first occurrence wins); true when it has been answered. */
   kvp(req: FastifyRequest, reply: FastifyReply, params: ReadonlyMap<string, string>): Promise<boolean>;
-  /** An XML request, already through the hardened parser. */
-  xml(req: FastifyRequest, reply: FastifyReply, root: XmlElement): Promise<boolean>;
+  /**
+   * An XML request, already through the hardened parser: undefined when it has been answered, else the document
+   * the WPS 1.0.0 handling answers (`root` itself, or the WPS 1.0.0 GetCapabilities a WPS 2.0 one negotiated to).
+   */
+  xml(req: FastifyRequest, reply: FastifyReply, root: XmlElement): Promise<XmlElement | undefined>;
 }
 
 /** A front end of another version: it answers every request given to it (errors included). */
@@ -29,6 +33,24 @@ export interface VersionFrontEnd {
 }
 
 const WPS2_ONLY = new Set(["GetStatus", "GetResult", "Dismiss"]);
+
+/**
+ * The WPS 1.0.0 GetCapabilities a WPS 2.0 one stands for when its AcceptVersions prefer 1.0.0 (only a
+ * GetCapabilities negotiates, so only it gets here): same `service`; the versions are settled, and OWS 2.0
+ * AcceptLanguages have no WPS 1.0.0 form, so the language comes from Accept-Language or the default.
+ */
+function wps1GetCapabilities(root: XmlElement): XmlElement {
+  const service = root.attrs.get("service");
+  return {
+    uri: wps2.WPS1_NAMESPACE,
+    local: "GetCapabilities",
+    name: "wps:GetCapabilities",
+    attrs: new Map(service !== undefined ? [["service", service]] : []),
+    children: [],
+    scope: { wps: wps2.WPS1_NAMESPACE },
+    rawAttrs: service !== undefined ? [["service", service]] : [],
+  };
+}
 
 /** The dispatcher handing WPS 2.0.0 requests to `v2`. */
 export function versionDispatch(v2: VersionFrontEnd): WpsDispatch {
@@ -52,13 +74,17 @@ export function versionDispatch(v2: VersionFrontEnd): WpsDispatch {
       try {
         version = wps2.negotiateXml(root);
       } catch (e) {
-        // Only a GetCapabilities whose AcceptVersions names no supported version fails here.
-        sendWps1Exception(reply, e);
-        return true;
+        // Only a GetCapabilities whose AcceptVersions names no supported version fails here; its root's
+        // namespace is the one version the client did name.
+        if (root.uri === wps2.NS.wps) sendWps2Exception(reply, e);
+        else sendWps1Exception(reply, e);
+        return undefined;
       }
-      if (version !== wps2.WPS2_VERSION) return false;
-      await v2.xml(req, reply, root);
-      return true;
+      if (version === wps2.WPS2_VERSION) {
+        await v2.xml(req, reply, root);
+        return undefined;
+      }
+      return root.uri === wps2.NS.wps ? wps1GetCapabilities(root) : root;
     },
   };
 }

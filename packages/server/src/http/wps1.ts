@@ -6,14 +6,7 @@
  * ExceptionReport with the catalogue's status. It decodes requests, negotiates the language, calls the job API and
  * encodes the views.
  */
-import {
-  isTerminal,
-  type JobRecord,
-  type ProcessDefinition,
-  parseXml,
-  RoostError,
-  wps1,
-} from "@roost/core";
+import { isTerminal, type JobRecord, type ProcessDefinition, parseXml, RoostError, wps1 } from "@roost/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/load.js";
 import type { JobApi } from "../service/job-api.js";
@@ -228,8 +221,9 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
         throw new RoostError("MissingParameter", "The POST body must be a WPS XML request", {
           locator: "request",
         });
-      const root = parseXml(body);
-      if (await o.dispatch?.xml(req, reply, root)) return reply;
+      const parsed = parseXml(body);
+      const root = o.dispatch ? await o.dispatch.xml(req, reply, parsed) : parsed;
+      if (root === undefined) return reply;
       const op = wps1.xmlOperation(root);
       const service_ = root.attrs.get("service");
       checkService(service_);

@@ -4,7 +4,15 @@
  * job's own progress allows it, an EstimatedCompletion. Built from the job record alone: rendering a StatusInfo never
  * reads output files (GetStatus is the call clients repeat).
  */
-import { ERRORS, type ErrorCode, isTerminal, type JobRecord, RoostError, type StatusView, wps2 } from "@roost/core";
+import {
+  ERRORS,
+  type ErrorCode,
+  isTerminal,
+  type JobRecord,
+  RoostError,
+  type StatusView,
+  type wps2,
+} from "@roost/core";
 
 /** The shortest NextPoll hint: polling a fresh job more often than every 100 ms only loads the server. */
 export const MIN_POLL_MS = 100;
@@ -53,7 +61,8 @@ export function statusTimes(job: JobRecord, percent: number | undefined, now: nu
   }
   const age = Math.max(0, now - job.createdAt);
   let next = now + Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, age / 2));
-  if (estimated !== undefined && estimated > now) next = Math.max(now + MIN_POLL_MS, Math.min(next, estimated));
+  if (estimated !== undefined && estimated > now)
+    next = Math.max(now + MIN_POLL_MS, Math.min(next, estimated));
   return {
     nextPoll: new Date(next),
     ...(estimated !== undefined && estimated > now ? { estimatedCompletion: new Date(estimated) } : {}),
@@ -67,6 +76,7 @@ export function statusTimes(job: JobRecord, percent: number | undefined, now: nu
  */
 export function jobError(job: JobRecord): RoostError {
   const e = job.error;
-  const code: ErrorCode = e !== null && Object.hasOwn(ERRORS, e.code) ? (e.code as ErrorCode) : "ProcessFailed";
+  const code: ErrorCode =
+    e !== null && Object.hasOwn(ERRORS, e.code) ? (e.code as ErrorCode) : "ProcessFailed";
   return new RoostError(code, e?.message ?? "Process failed", { locator: e?.locator });
 }

@@ -19,8 +19,8 @@ import {
   type ProcessDefinition,
   RoostError,
   ValidationError,
-  type XmlElement,
   wps2,
+  type XmlElement,
 } from "@roost/core";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/load.js";
