@@ -15,6 +15,7 @@
 import {
   isTerminal,
   type JobRecord,
+  preview,
   type OutputRequest,
   type ProcessDefinition,
   RoostError,
@@ -74,13 +75,16 @@ export function wps2FrontEnd(o: Wps2Options): VersionFrontEnd {
     return doc;
   };
 
-  /** The processes named, or NoSuchProcess for every unknown one (locator: the identifier, 14-065r2 §9.8.3). */
+  /**
+   * The processes named, or NoSuchProcess for every unknown one (locator: the identifier, 14-065r2 §9.8.3, shortened
+   * and with control characters replaced like every echoed value).
+   */
   const processes = (ids: readonly string[]): ProcessDefinition[] => {
     const found: ProcessDefinition[] = [];
     const errors: RoostError[] = [];
     for (const id of ids) {
       try {
-        found.push(service.process(id, id));
+        found.push(service.process(id, preview(id, 100)));
       } catch (e) {
         if (e instanceof RoostError) errors.push(e);
         else throw e;
@@ -140,7 +144,7 @@ export function wps2FrontEnd(o: Wps2Options): VersionFrontEnd {
     reply: FastifyReply,
     ex: wps2.Wps2ExecuteRequest,
   ): Promise<FastifyReply> => {
-    const p = service.process(ex.processId, ex.processId);
+    const p = service.process(ex.processId, preview(ex.processId, 100));
     let outputs: readonly OutputRequest[] = ex.outputs;
     if (ex.response === "raw" && outputs.length === 0) {
       // `response="raw"` without wps:Output means the process's only output (the XSD wants one, clients omit it).
