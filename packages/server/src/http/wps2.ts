@@ -15,9 +15,9 @@
 import {
   isTerminal,
   type JobRecord,
-  preview,
   type OutputRequest,
   type ProcessDefinition,
+  preview,
   RoostError,
   ValidationError,
   wps2,
