@@ -124,14 +124,20 @@ const fmt = (v) => (v === undefined || Number.isNaN(v) ? "–" : v >= 100 ? v.to
 const ratio = (v) => (v === undefined || !Number.isFinite(v) ? "–" : `${v.toFixed(2)}×`);
 
 /**
- * Rows comparing the versions: `{ what, conns, v1, v2, ratio }` for the throughput pairs (req/s, p50 ms) and the
- * async round trips (p50 ms).
+ * Rows comparing the versions: `{ what, conns, v1, v2, ratio }` for the throughput pairs (req/s, p50 ms, CPU µs per
+ * request) and the async round trips (p50 ms).
  * @param {{ runs: object[], async?: { wps1?: object, wps2?: object } }} r
  */
 export function wps2Rows(r) {
   const out = [];
   for (const run of r.runs) {
-    const cell = (x) => (!x ? "–" : x.error ? "ERR" : `${fmt(x.rps)} req/s, p50 ${x.p50.toFixed(2)} ms`);
+    // CPU per request (all of Roost's processes) is the figure a busy machine distorts least.
+    const cell = (x) =>
+      !x
+        ? "–"
+        : x.error
+          ? "ERR"
+          : `${fmt(x.rps)} req/s, p50 ${x.p50.toFixed(2)} ms${x.cpu ? `, ${x.cpu.totalUs} µs CPU` : ""}`;
     const ok = run.v1 && run.v2 && !run.v1.error && !run.v2.error;
     out.push({
       what: run.label,
