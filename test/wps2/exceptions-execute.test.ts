@@ -1,29 +1,14 @@
 /**
- * Every WPS 2.0.0 exception code the front end produces, each from a bad request (KVP and XML where the operation
- * has both), with its locator and HTTP status (OGC 14-065r2 §9.8.3–§9.11.3, OWS Common 2.0; OperationNotSupported
- * 501, ServerBusy 503 with Retry-After, everything else 400 but a process's own failure): every report valid
- * against OWS 2.0 `owsExceptionReport.xsd`, none leaking the server's insides. The server trusts 127.0.0.1 for
- * references and has small limits (4 KiB inputs, one worker, no queue) so that size, reachability and load errors
- * can be produced.
+ * WPS 2.0.0 exceptions of DescribeProcess and Execute, each from a bad request, with its locator and HTTP status
+ * (OGC 14-065r2 §9.8.3 and §9.9.3: all 400), every report valid against OWS 2.0 `owsExceptionReport.xsd` and
+ * leaking nothing. The server trusts 127.0.0.1 for references and accepts complex inputs up to 4 KiB, so that
+ * reachability and size errors can be produced. Job operations and request-level errors: `exceptions-jobs.test.ts`.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startTestServer, type TestServer } from "../helpers/server.js";
-import {
-  accepted,
-  execute,
-  executeXml,
-  expectException2,
-  FIXTURE,
-  jobRequest,
-  kvp,
-  kvp2,
-  NS2,
-  pollStatus,
-  post2,
-  ROOT_ATTRS,
-} from "./helpers.js";
+import { execute, executeXml, expectException2, FIXTURE, kvp2, post2, ROOT_ATTRS } from "./helpers.js";
 
 let t: TestServer;
 let files: Server;
@@ -41,8 +26,6 @@ beforeAll(async () => {
   t = await startTestServer({
     "inputs.allowed_hosts": ["127.0.0.1"],
     "jobs.max_input_size": "4kb",
-    "jobs.workers": 1,
-    "jobs.max_queued": 0,
     "processes.modules": [FIXTURE.wps2],
   });
 });
@@ -51,8 +34,6 @@ afterAll(async () => {
   await t?.close();
   await new Promise<void>((r) => files?.close(() => r()));
 });
-
-const UNKNOWN_JOB = "0b9a3d5e-6f7c-4a8b-9c0d-1e2f3a4b5c6d";
 
 describe("NoSuchProcess", () => {
   it("DescribeProcess (KVP and XML): locator the unknown identifier, every unknown one reported", async () => {
@@ -285,156 +266,5 @@ describe("references and sizes", () => {
     });
     expect(res.status, res.body).toBe(200);
     expect(res.body).toContain("wps:Result");
-  });
-});
-
-describe("job operations", () => {
-  it.each(["kvp", "xml"] as const)(
-    "NoSuchJob (%s): unknown and malformed ids, locator the id",
-    async (binding) => {
-      for (const op of ["GetStatus", "GetResult", "Dismiss"] as const) {
-        await expectException2(await jobRequest(t.base, op, UNKNOWN_JOB, binding), {
-          status: 400,
-          code: "NoSuchJob",
-          locator: UNKNOWN_JOB,
-        });
-        await expectException2(await jobRequest(t.base, op, "../../etc/passwd", binding), {
-          status: 400,
-          code: "NoSuchJob",
-          locator: "../../etc/passwd",
-        });
-      }
-    },
-  );
-
-  it("MissingParameterValue: no JobID (KVP and XML), locator JobID", async () => {
-    await expectException2(await kvp2(t.base, { request: "GetStatus" }), {
-      status: 400,
-      code: "MissingParameterValue",
-      locator: "JobID",
-    });
-    await expectException2(await post2(t.base, `<wps:GetResult ${ROOT_ATTRS}/>`), {
-      status: 400,
-      code: "MissingParameterValue",
-      locator: "JobID",
-    });
-  });
-
-  it("a failed job's GetResult is its own exception: NoApplicableCode, HTTP 500, the process's message", async () => {
-    const id = await accepted(
-      await execute(t.base, "show_error", { message: "It <broke> & stopped" }, { mode: "async" }),
-    );
-    const seen = await pollStatus(t.base, id);
-    expect(seen.at(-1)?.kind).toBe("failed");
-    for (const binding of ["kvp", "xml"] as const)
-      await expectException2(await jobRequest(t.base, "GetResult", id, binding), {
-        status: 500,
-        code: "NoApplicableCode",
-        text: "It <broke> & stopped",
-      });
-  });
-
-  it("a failed sync Execute answers the same exception", async () => {
-    await expectException2(await execute(t.base, "show_error", { message: "sync failure" }), {
-      status: 500,
-      code: "NoApplicableCode",
-      text: "sync failure",
-    });
-  });
-
-  it("ResultNotReady while the job runs, ServerBusy (503, Retry-After) when nothing can take another job", async () => {
-    const id = await accepted(await execute(t.base, "sleep", { delay: "10" }, { mode: "async" }));
-    try {
-      await pollStatus(t.base, id, { until: (s) => s.kind === "running" });
-      for (const binding of ["kvp", "xml"] as const)
-        await expectException2(await jobRequest(t.base, "GetResult", id, binding), {
-          status: 400,
-          code: "ResultNotReady",
-          locator: id,
-        });
-      const busy = await execute(t.base, "hello", { name: "x" }, { mode: "async" });
-      await expectException2(busy, { status: 503, code: "ServerBusy" });
-      expect(Number(busy.headers.get("retry-after"))).toBeGreaterThan(0);
-    } finally {
-      await jobRequest(t.base, "Dismiss", id);
-    }
-  });
-});
-
-describe("request-level errors", () => {
-  it.each([
-    ["request=Execute (no KVP Execute in WPS 2.0)", { request: "Execute", identifier: "hello" }, "Execute"],
-    ["an unknown operation", { request: "GetFeature" }, "GetFeature"],
-  ])("OperationNotSupported, HTTP 501: %s", async (_what, params, locator) => {
-    await expectException2(await kvp2(t.base, params), {
-      status: 501,
-      code: "OperationNotSupported",
-      locator,
-    });
-  });
-
-  it("OperationNotSupported, HTTP 501: an unknown root in the WPS 2.0 namespace", async () => {
-    await expectException2(await post2(t.base, `<wps:GetJobs ${ROOT_ATTRS}/>`), {
-      status: 501,
-      code: "OperationNotSupported",
-      locator: "GetJobs",
-    });
-  });
-
-  it.each([
-    [
-      "DescribeProcess without identifier",
-      { request: "DescribeProcess" },
-      "MissingParameterValue",
-      "identifier",
-    ],
-    [
-      "DescribeProcess with an empty identifier",
-      { request: "DescribeProcess", identifier: " , " },
-      "MissingParameterValue",
-      "identifier",
-    ],
-    [
-      "DescribeProcess lang=xx",
-      { request: "DescribeProcess", identifier: "hello", lang: "xx" },
-      "InvalidParameterValue",
-      "lang",
-    ],
-    [
-      "service=WMS",
-      { request: "GetStatus", service: "WMS", JobID: UNKNOWN_JOB },
-      "InvalidParameterValue",
-      "service",
-    ],
-  ])("%s: %s (locator %s)", async (_what, params, code, locator) => {
-    await expectException2(await kvp2(t.base, params as Record<string, string>), {
-      status: 400,
-      code,
-      locator,
-    });
-  });
-
-  it("a POST without service: MissingParameterValue, locator service", async () => {
-    await expectException2(
-      await post2(
-        t.base,
-        `<wps:GetStatus version="2.0.0" ${NS2}><wps:JobID>${UNKNOWN_JOB}</wps:JobID></wps:GetStatus>`,
-      ),
-      { status: 400, code: "MissingParameterValue", locator: "service" },
-    );
-  });
-
-  it("VersionNegotiationFailed (OWS 2.0): a WPS 2.0 GetCapabilities naming only 3.0.0", async () => {
-    await expectException2(
-      await post2(
-        t.base,
-        `<wps:GetCapabilities service="WPS" ${NS2}><ows:AcceptVersions><ows:Version>3.0.0</ows:Version></ows:AcceptVersions></wps:GetCapabilities>`,
-      ),
-      { status: 400, code: "VersionNegotiationFailed", locator: "AcceptVersions" },
-    );
-    // By KVP the client names no version for the report: WPS 1.0.0's (pinned by test/wps1).
-    const res = await kvp(t.base, "service=WPS&request=GetCapabilities&AcceptVersions=3.0.0");
-    expect(res.status).toBe(400);
-    expect(res.body).toContain('exceptionCode="VersionNegotiationFailed"');
   });
 });
