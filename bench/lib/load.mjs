@@ -4,7 +4,10 @@
  * small Node generator with the same result shape, labelled as such in every report.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { get } from "./http.mjs";
 
 /**
@@ -82,12 +85,37 @@ export function parseWrk(out) {
 }
 
 /**
+ * @typedef {object} PostBody  a request body: every request of the run is this POST
+ * @property {string} body
+ * @property {string} contentType
+ */
+
+/**
+ * A wrk Lua script making every request a POST of `post.body` (a long bracket string: no escaping needed unless
+ * the body contains its closing bracket, which then gets a longer one).
+ * @param {PostBody} post
+ */
+function wrkPostScript(post) {
+  let eq = "=";
+  while (post.body.includes(`]${eq}]`)) eq += "=";
+  return `wrk.method = "POST"\nwrk.body = [${eq}[${post.body}]${eq}]\nwrk.headers["Content-Type"] = "${post.contentType}"\n`;
+}
+
+/**
  * `wrk -t1 -c<connections> -d<seconds>s --latency <url>`: one thread is enough for a server that does a few
- * thousand requests per second, and leaves the second core to the server.
+ * thousand requests per second, and leaves the second core to the server. With `post`, a Lua script makes every
+ * request that POST.
+ * @param {string} url
+ * @param {{ connections: number, seconds: number, timeoutSeconds?: number, post?: PostBody }} o
  * @returns {Promise<LoadResult>}
  */
-export function runWrk(url, { connections, seconds, timeoutSeconds = 10 }) {
+export function runWrk(url, { connections, seconds, timeoutSeconds = 10, post }) {
   return new Promise((resolve, reject) => {
+    let scriptDir;
+    if (post) {
+      scriptDir = mkdtempSync(join(tmpdir(), "roost-wrk-"));
+      writeFileSync(join(scriptDir, "post.lua"), wrkPostScript(post));
+    }
     const args = [
       "-t1",
       `-c${connections}`,
@@ -95,6 +123,7 @@ export function runWrk(url, { connections, seconds, timeoutSeconds = 10 }) {
       `--timeout`,
       `${timeoutSeconds}s`,
       "--latency",
+      ...(scriptDir ? ["-s", join(scriptDir, "post.lua")] : []),
       url,
     ];
     const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -110,6 +139,7 @@ export function runWrk(url, { connections, seconds, timeoutSeconds = 10 }) {
     child.on("error", reject);
     child.on("close", (code) => {
       active.delete(child);
+      if (scriptDir) rmSync(scriptDir, { recursive: true, force: true });
       if (code !== 0) return reject(new Error(`wrk exited with ${code}: ${err || out}`));
       try {
         resolve({ tool: "wrk", connections, ...parseWrk(out) });
@@ -127,12 +157,15 @@ export function quantile(sorted, q) {
 }
 
 /**
- * The fallback generator: `connections` loops, each issuing the next GET when the previous response ended, on a
+ * The fallback generator: `connections` loops, each issuing the next request when the previous response ended, on a
  * keep-alive Agent with exactly `connections` sockets. It shares the event loop and a core with nothing else, but
  * costs several times wrk's CPU per request, so its figures are lower bounds.
  * @returns {Promise<LoadResult>}
  */
-export async function runNodeLoad(url, { connections, seconds, timeoutSeconds = 10 }) {
+export async function runNodeLoad(url, { connections, seconds, timeoutSeconds = 10, post }) {
+  const method = post
+    ? { method: "POST", body: post.body, headers: { "content-type": post.contentType } }
+    : {};
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies = [];
   let non2xx = 0;
@@ -144,7 +177,7 @@ export async function runNodeLoad(url, { connections, seconds, timeoutSeconds = 
     while (performance.now() < end) {
       const t = performance.now();
       try {
-        const r = await get(url, { agent, timeoutMs: timeoutSeconds * 1000 });
+        const r = await get(url, { agent, timeoutMs: timeoutSeconds * 1000, ...method });
         latencies.push(performance.now() - t);
         if (r.status < 200 || r.status >= 400) non2xx++;
         bytes += r.headerBytes + Buffer.byteLength(r.body);

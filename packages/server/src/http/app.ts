@@ -1,7 +1,7 @@
 /**
  * The HTTP application: Fastify with the protocol front ends as encapsulated plugins, each owning its body parsers,
  * error handler and not-found handler (OWS ExceptionReports under /wps and /outputs, JSON problems elsewhere), and
- * request limits from the configuration.
+ * request limits from the configuration. WPS 1.0.0 and 2.0.0 share `/wps` through version negotiation.
  */
 
 import { wps1 } from "@roost/core";
@@ -15,7 +15,9 @@ import { jobsPlugin } from "./jobs.js";
 import { countRequests, opsPlugin } from "./ops.js";
 import { outputsPlugin } from "./outputs.js";
 import { PublicUrls } from "./urls.js";
+import { versionDispatch } from "./wps-negotiate.js";
 import { wps1Plugin } from "./wps1.js";
+import { wps2FrontEnd } from "./wps2.js";
 
 /** Build the Fastify application (not listening yet). */
 export async function buildApp(o: {
@@ -101,7 +103,9 @@ export async function buildApp(o: {
       });
   });
 
-  await app.register(wps1Plugin, { service, config, urls });
+  // One endpoint, both versions: the WPS 1.0.0 plugin owns /wps and hands WPS 2.0.0 requests to their front end.
+  const dispatch = versionDispatch(wps2FrontEnd({ service, config, urls }));
+  await app.register(wps1Plugin, { service, config, urls, dispatch });
   await app.register(async (outputs) => {
     // Published files sit beside the WPS status documents: their server errors are OWS ExceptionReports too.
     outputs.setErrorHandler((err, _req, reply) => sendWps1Exception(reply, err));

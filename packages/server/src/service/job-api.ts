@@ -27,7 +27,6 @@ import {
   type Protocol,
   type RawInput,
   RoostError,
-  validateInputs,
   validateOutputRequests,
   type WorkerPool,
 } from "@roost/core";
@@ -41,7 +40,7 @@ import { Admission, chooseMode } from "./admission.js";
 import { READ_BUDGET_MS, WRITE_BUDGET_MS, within } from "./deadline.js";
 import { DiskGuard } from "./disk.js";
 import { Dismissals } from "./dismissal.js";
-import { checkReferences } from "./inputs.js";
+import { checkReferences, readInputs } from "./inputs.js";
 import { JobEvents } from "./job-events.js";
 import { supportedLanguages } from "./languages.js";
 import type { LocalRuns } from "./local-runs.js";
@@ -349,7 +348,7 @@ export class JobApi {
       });
     const p = this.process(req.processId);
     const outputs = validateOutputRequests(p, req.outputs);
-    const values = validateInputs(p, req.inputs);
+    const values = readInputs(p, req.inputs);
     const cfg = this.#o.config;
     const mode = chooseMode(p, req, outputs, opts.modeLocator ?? "mode");
     const backend = mode === "sync" ? "local" : this.backendFor(p.identifier);

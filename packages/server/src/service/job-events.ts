@@ -244,6 +244,11 @@ export class JobEvents {
         message: "Job dismissed",
       });
       await rm(this.#o.dirs.outputs(r.jobId), { recursive: true, force: true });
+      // What the stopped attempt had written goes too: a dismissed job keeps no output data (its logs stay).
+      await rm(join(attemptDir(this.#o.dirs.job(r.jobId), r.attempt), "out"), {
+        recursive: true,
+        force: true,
+      });
       if (job?.mode === "async") this.#o.jobLog.write(r.jobId, "dismissed");
     } else if (!r.ok) {
       job = await this.fail(r.jobId, r.failure);
