@@ -202,15 +202,18 @@ export function jobQueries(db: Kysely<Database>, profile: DialectProfile) {
       return q.orderBy("created_at", "desc").orderBy("id", "desc").limit(Math.min(limit, LIST_MAX_LIMIT));
     },
 
-    /** Finished jobs of one status that ended before `cutoff` (they were created before it too). */
+    /**
+     * Finished jobs of one status that ended before `cutoff`, oldest first: the finished-jobs index walked in creation
+     * order for that status (jobs end roughly in the order they were created, so the expired ones come first and the
+     * walk stops after `limit` of them).
+     */
     listExpired(status: JobStatus, cutoff: number, limit: number) {
       checkLimit(limit);
       return db
         .selectFrom("jobs")
         .select("id")
+        .where((eb) => statusIn(eb, [status]))
         .where(finishedJobsPredicate())
-        .where("status", "=", status)
-        .where("created_at", "<", cutoff)
         .where("finished_at", "<", cutoff)
         .orderBy("created_at")
         .limit(limit);
