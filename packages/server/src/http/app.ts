@@ -1,7 +1,8 @@
 /**
- * The HTTP application: Fastify with the protocol front ends as encapsulated plugins, each owning its body parsers,
- * error handler and not-found handler (OWS ExceptionReports under /wps and /outputs, JSON problems elsewhere), and
- * request limits from the configuration.
+ * The HTTP application: Fastify with the protocol front ends as encapsulated plugins, each owning its body parsers
+ * and error handler — WPS at `/wps` (OWS ExceptionReports, also under `/outputs`), OGC API – Processes at the root
+ * (`/`, `/conformance`, `/api`, `/processes`, `/jobs`; RFC 7807 problems) — and request limits from the
+ * configuration. `/health` answers `{"status":"ok"}` for load balancers.
  */
 
 import { wps1 } from "@roost/core";
@@ -10,7 +11,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config/load.js";
 import type { JobApi } from "../service/job-api.js";
 import { sendWps1Exception, toRoostError } from "./exceptions.js";
-import { jobsPlugin } from "./jobs.js";
+import { type CallbackOptions, type OgcHtmlRenderer, ogcApiPlugin } from "./ogcapi/index.js";
 import { outputsPlugin } from "./outputs.js";
 import { PublicUrls } from "./urls.js";
 import { wps1Plugin } from "./wps1.js";
@@ -20,6 +21,10 @@ export async function buildApp(o: {
   readonly config: Config;
   readonly service: JobApi;
   readonly logger: Logger;
+  /** The web UI's renderer of OGC API documents as HTML (optional). */
+  readonly html?: OgcHtmlRenderer | undefined;
+  /** OGC API callback tuning (tests). */
+  readonly callbacks?: CallbackOptions | undefined;
 }): Promise<FastifyInstance> {
   const { config, service } = o;
   const urls = new PublicUrls(config.server.public_url);
@@ -102,25 +107,15 @@ export async function buildApp(o: {
     outputs.setErrorHandler((err, _req, reply) => sendWps1Exception(reply, err));
     await outputs.register(outputsPlugin, { service });
   });
-  await app.register(jobsPlugin, { service, urls });
+  await app.register(ogcApiPlugin, {
+    service,
+    config,
+    urls,
+    html: o.html,
+    logger: o.logger,
+    ...(o.callbacks !== undefined ? { callbacks: o.callbacks } : {}),
+  });
 
   app.get("/health", async () => ({ status: "ok" }));
-  app.get("/", async (_req, reply) =>
-    reply.type("application/json").send({
-      title: config.metadata.title,
-      description: config.metadata.abstract,
-      links: [
-        {
-          rel: "service",
-          href: `${urls.wps}?service=WPS&request=GetCapabilities`,
-          title: "WPS 1.0.0 GetCapabilities",
-        },
-        {
-          rel: "describe-all",
-          href: `${urls.wps}?service=WPS&version=1.0.0&request=DescribeProcess&identifier=all`,
-        },
-      ],
-    }),
-  );
   return app;
 }

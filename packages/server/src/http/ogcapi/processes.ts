@@ -1,0 +1,86 @@
+/**
+ * The processes: the list (`/processes`, `limit` 1–10000 default 10 and `offset`, with `next`/`prev` links) and the
+ * descriptions (`/processes/{id}`, inputs and outputs as JSON Schema, `jobControlOptions`, `outputTransmission`). The
+ * registry is immutable, so each description is encoded once per language and kept as JSON text; the list is built
+ * from the cached summaries. An offset is fine here (unlike the job list): the list never changes while the server
+ * runs.
+ */
+import { ogcapi, RoostError } from "@roost/core";
+import type { FastifyInstance } from "fastify";
+import type { OgcContext } from "./context.js";
+import { resource } from "./http.js";
+
+const LIST_PARAMS = new Set(["limit", "offset", "f", "lang"]);
+
+/** Refuse query parameters a list does not know, naming the first (a misspelt filter must not be ignored). */
+export function checkParams(q: Readonly<Record<string, unknown>>, known: ReadonlySet<string>): void {
+  for (const k of Object.keys(q))
+    if (!known.has(k))
+      throw new RoostError(
+        "InvalidParameter",
+        `Unknown query parameter '${k.slice(0, 40)}'; known: ${[...known].join(", ")}`,
+        { locator: k.slice(0, 40) },
+      );
+}
+
+function parseOffset(v: unknown): number {
+  if (v === undefined) return 0;
+  const s = Array.isArray(v) ? v[0] : v;
+  if (typeof s !== "string" || !/^\d{1,9}$/.test(s.trim()))
+    throw new RoostError(
+      "InvalidParameter",
+      `Query parameter 'offset' must be a whole number, got '${String(s).slice(0, 40)}'`,
+      {
+        locator: "offset",
+      },
+    );
+  return Number(s);
+}
+
+/** Register the process routes. */
+export function processRoutes(app: FastifyInstance, ctx: OgcContext): void {
+  const { service, urls } = ctx;
+  const all = service.processes();
+  const descriptions = new Map<string, { doc: ogcapi.ProcessDescription; json: string }>();
+  const description = (id: string, language: string) => {
+    const key = `${language}\n${id}`;
+    let d = descriptions.get(key);
+    if (!d) {
+      const doc = ogcapi.encodeProcessDescription(service.process(id, "processID"), urls, { language });
+      d = { doc, json: JSON.stringify(doc) };
+      descriptions.set(key, d);
+    }
+    return d;
+  };
+
+  resource(app, "/processes", {
+    GET: async (req, reply) => {
+      const q = req.query as Record<string, string | string[] | undefined>;
+      checkParams(q, LIST_PARAMS);
+      const limit = ogcapi.parseLimit(q);
+      const offset = parseOffset(q.offset);
+      const language = ctx.language(req);
+      const page = all.slice(offset, offset + limit);
+      const href = (o: number) => `${urls.processes}?limit=${limit}${o > 0 ? `&offset=${o}` : ""}`;
+      const doc = ogcapi.encodeProcessList(
+        page,
+        urls,
+        {
+          self: href(offset),
+          ...(offset + limit < all.length ? { next: href(offset + limit) } : {}),
+          ...(offset > 0 ? { prev: href(Math.max(0, offset - limit)) } : {}),
+        },
+        { language },
+      );
+      return ctx.send(req, reply, "processes", doc, { cache: "public, max-age=60" });
+    },
+  });
+
+  resource(app, "/processes/:processId", {
+    GET: async (req, reply) => {
+      const { processId } = req.params as { processId: string };
+      const d = description(processId, ctx.language(req));
+      return ctx.send(req, reply, "process", d.doc, { json: d.json, cache: "public, max-age=60" });
+    },
+  });
+}
