@@ -24,7 +24,7 @@ export function executionRoutes(app: FastifyInstance, ctx: OgcContext): void {
     POST: async (req, reply) => {
       const { processId } = req.params as { processId: string };
       const p = service.process(processId, "processID");
-      if (req.body === undefined || req.body === null)
+      if (req.body === undefined)
         throw new RoostError(
           "MissingParameter",
           "The execute request needs a JSON body (at least {} for a process without required inputs)",
