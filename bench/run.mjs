@@ -6,6 +6,9 @@
  *   GetCapabilities, DescribeProcess hello, Execute hello (sync, KVP)      → req/s and p50/p90/p99
  * and, sequentially, the asynchronous round trip of `sleep` delay=0 (submit with store+status, poll the status
  * document every millisecond on keep-alive connections) → submit → response and submit → ProcessSucceeded.
+ * Then the OGC API – Processes front end against Roost's own WPS 1.0.0 front end in the same run (bench/ogcapi.mjs:
+ * GET /processes, GET /processes/hello, sync hello as JSON, the async round trip, GET /jobs?limit=100 on a million
+ * job rows).
  * Prints both servers' figures, Roost/PyWPS ratios, the issue's targets with PASS/MISS, machine facts, a Markdown
  * table for the README, and writes every raw number to .bench/results-<date>.json.
  *
@@ -17,6 +20,7 @@
  *   npm run bench -- [--duration=10] [--warmup=2] [--connections=1,8] [--repeat=1] [--jobs=100] [--pywps-jobs=40]
  *                    [--poll-ms=1] [--database-url=postgres://…] [--no-pywps] [--only=getcapabilities,…]
  *                    [--profile] [--loadgen=wrk|node] [--store [--store-rows=N]] [--no-slurm]
+ *                    [--no-ogcapi] [--ogc-rows=N]
  *
  * Run `node bench/run.mjs --help` for the details.
  */
@@ -45,6 +49,7 @@ import {
   stopAll,
   tail,
 } from "./lib/servers.mjs";
+import { ogcMarkdown, runOgcBench } from "./ogcapi.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const HELP = `usage: npm run bench -- [options]     (or: node bench/run.mjs [options] after npx tsc -b)
@@ -67,6 +72,8 @@ const HELP = `usage: npm run bench -- [options]     (or: node bench/run.mjs [opt
                        so they write no profile)
   --store              also run bench/store-scaling.mjs (slow: a million rows); --store-rows=N passes --rows=N
   --no-slurm           skip the Slurm part even when a cluster is up
+  --no-ogcapi          skip the OGC API – Processes part (JSON front end vs WPS 1.0.0 on the same server)
+  --ogc-rows=N         job rows behind the OGC API job-list figure (default 1000000)
   --json=FILE          where to write the raw results (default .bench/results-<date>.json)
 `;
 
@@ -88,6 +95,8 @@ const { values: opt } = parseArgs({
     store: { type: "boolean", default: false },
     "store-rows": { type: "string" },
     "no-slurm": { type: "boolean", default: false },
+    "no-ogcapi": { type: "boolean", default: false },
+    "ogc-rows": { type: "string", default: "1000000" },
     json: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -283,6 +292,33 @@ if (wanted("async")) {
   }
 }
 
+// ------------------------------------------------------------------------------------- OGC API – Processes
+
+let ogc;
+if (!opt["no-ogcapi"] && !only) {
+  log("\nOGC API – Processes (JSON) against WPS 1.0.0 on the same Roost server");
+  ogc = await runOgcBench({
+    root,
+    roost: servers.roost,
+    load,
+    warmup,
+    duration,
+    connections,
+    log,
+    jobs: Number(opt.jobs),
+    pollMs: Number(opt["poll-ms"]),
+    rows: Number(opt["ogc-rows"]),
+    wpsAsync: results.async.roost,
+    measureWps: (id, conns) =>
+      measure(
+        servers.roost,
+        SCENARIOS.find((x) => x.id === id),
+        conns,
+      ),
+  });
+  failures.push(...ogc.failures);
+}
+
 // ------------------------------------------------------------------------------------------------- tear-down
 
 const roostPid = servers.roost.pid;
@@ -411,6 +447,14 @@ const md = [
         cpuTable(results, { markdown: true }),
       ]
     : []),
+  ...(ogc
+    ? [
+        "",
+        `OGC API – Processes against WPS 1.0.0 on the same Roost server (ratio ≥ 1: the JSON front end is at least as fast):`,
+        "",
+        ogcMarkdown(ogc, results.async.roost),
+      ]
+    : []),
 ].join("\n");
 log("\nMarkdown (for the README):\n");
 log(md);
@@ -445,6 +489,7 @@ writeFileSync(
       profiles,
       slurm,
       store,
+      ogcapi: ogc,
       failures,
       markdown: md,
     },
