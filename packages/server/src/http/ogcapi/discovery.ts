@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { ogcapi, RoostError } from "@roost/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { type OgcContext, serviceInfo } from "./context.js";
+import { encodeOnce, type OgcContext, serviceInfo } from "./context.js";
 import { resource } from "./http.js";
 import { pickMediaType } from "./negotiate.js";
 import { serverOpenApi } from "./openapi.js";
@@ -75,8 +75,8 @@ export function discoveryRoutes(app: FastifyInstance, ctx: OgcContext): void {
     },
   ]);
   const conformance = ogcapi.encodeConformance(conformanceClasses(html));
-  const landingJson = JSON.stringify(landing);
-  const conformanceJson = JSON.stringify(conformance);
+  const landingEncoded = encodeOnce(landing);
+  const conformanceEncoded = encodeOnce(conformance);
   const openapi = Buffer.from(
     JSON.stringify(
       serverOpenApi(svc, service.processes(), { serverUrl: publicUrls.base, version: ROOST_VERSION }),
@@ -94,12 +94,12 @@ export function discoveryRoutes(app: FastifyInstance, ctx: OgcContext): void {
 
   resource(app, "/", {
     GET: async (req, reply) =>
-      ctx.send(req, reply, "landing", landing, { json: landingJson, cache: "public, max-age=60" }),
+      ctx.send(req, reply, "landing", landing, { encoded: landingEncoded, cache: "public, max-age=60" }),
   });
   resource(app, "/conformance", {
     GET: async (req, reply) =>
       ctx.send(req, reply, "conformance", conformance, {
-        json: conformanceJson,
+        encoded: conformanceEncoded,
         cache: "public, max-age=60",
       }),
   });

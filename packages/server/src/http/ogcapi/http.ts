@@ -68,12 +68,12 @@ export function resource(app: FastifyInstance, url: string, handlers: ResourceHa
     });
 }
 
-/** CORS headers on every answer of the plugin (documents, problems, outputs). */
+/** CORS headers on every answer of the plugin (documents, problems, outputs). A callback hook: no promise per answer. */
 export function addCors(app: FastifyInstance): void {
-  app.addHook("onSend", async (_req: FastifyRequest, reply: FastifyReply, payload) => {
+  app.addHook("onSend", (_req: FastifyRequest, reply: FastifyReply, payload, done) => {
     reply.header("Access-Control-Allow-Origin", "*");
     reply.header("Access-Control-Expose-Headers", EXPOSED_HEADERS);
-    return payload;
+    done(null, payload);
   });
 }
 
@@ -101,7 +101,7 @@ export function linkHeader(l: ogcapi.Link): string {
 }
 
 /** Most links duplicated as headers: beyond this the header block grows without helping anyone. */
-const MAX_LINK_HEADERS = 20;
+export const MAX_LINK_HEADERS = 20;
 
 /** Add a document's links as `Link` headers (after any already set). */
 export function addLinkHeaders(reply: FastifyReply, links: readonly ogcapi.Link[]): void {

@@ -49,7 +49,7 @@ export function jobRoutes(app: FastifyInstance, ctx: OgcContext): void {
       const selfQs = self.toString();
       const last = jobs.at(-1);
       const doc: ogcapi.JobList = {
-        jobs: jobs.map((j) => ctx.statusInfo(j)),
+        jobs: jobs.map((j) => ctx.statusInfo(j, undefined, true)),
         links: ogcapi.pageLinks(
           {
             self: `${urls.jobs}${selfQs ? `?${selfQs}` : ""}`,

@@ -7,7 +7,7 @@
  */
 import { ogcapi, RoostError } from "@roost/core";
 import type { FastifyInstance } from "fastify";
-import type { OgcContext } from "./context.js";
+import { type Encoded, encodeOnce, type OgcContext } from "./context.js";
 import { resource } from "./http.js";
 
 const LIST_PARAMS = new Set(["limit", "offset", "f", "lang"]);
@@ -44,19 +44,19 @@ function parseOffset(v: unknown): number {
 export function processRoutes(app: FastifyInstance, ctx: OgcContext): void {
   const { service, urls } = ctx;
   const all = service.processes();
-  const descriptions = new Map<string, { doc: ogcapi.ProcessDescription; json: string }>();
+  const descriptions = new Map<string, { doc: ogcapi.ProcessDescription; encoded: Encoded }>();
   const description = (id: string, language: string) => {
     const key = `${language}\n${id}`;
     let d = descriptions.get(key);
     if (!d) {
       const doc = ogcapi.encodeProcessDescription(service.process(id, "processID"), urls, { language });
-      d = { doc, json: JSON.stringify(doc) };
+      d = { doc, encoded: encodeOnce(doc) };
       descriptions.set(key, d);
     }
     return d;
   };
 
-  const pages = new Map<string, { doc: ogcapi.ProcessList; json: string }>();
+  const pages = new Map<string, { doc: ogcapi.ProcessList; encoded: Encoded }>();
   const listPage = (limit: number, offset: number, language: string) => {
     const key = `${language}\n${limit}\n${offset}`;
     let p = pages.get(key);
@@ -72,7 +72,7 @@ export function processRoutes(app: FastifyInstance, ctx: OgcContext): void {
         },
         { language },
       );
-      p = { doc, json: JSON.stringify(doc) };
+      p = { doc, encoded: encodeOnce(doc) };
       if (pages.size >= MAX_CACHED_PAGES) pages.clear();
       pages.set(key, p);
     }
@@ -84,7 +84,7 @@ export function processRoutes(app: FastifyInstance, ctx: OgcContext): void {
       const q = req.query as Record<string, string | string[] | undefined>;
       checkParams(q, LIST_PARAMS);
       const p = listPage(ogcapi.parseLimit(q), parseOffset(q.offset), ctx.language(req));
-      return ctx.send(req, reply, "processes", p.doc, { json: p.json, cache: "public, max-age=60" });
+      return ctx.send(req, reply, "processes", p.doc, { encoded: p.encoded, cache: "public, max-age=60" });
     },
   });
 
@@ -92,7 +92,7 @@ export function processRoutes(app: FastifyInstance, ctx: OgcContext): void {
     GET: async (req, reply) => {
       const { processId } = req.params as { processId: string };
       const d = description(processId, ctx.language(req));
-      return ctx.send(req, reply, "process", d.doc, { json: d.json, cache: "public, max-age=60" });
+      return ctx.send(req, reply, "process", d.doc, { encoded: d.encoded, cache: "public, max-age=60" });
     },
   });
 }
