@@ -6,6 +6,11 @@
  *   GetCapabilities, DescribeProcess hello, Execute hello (sync, KVP)      → req/s and p50/p90/p99
  * and, sequentially, the asynchronous round trip of `sleep` delay=0 (submit with store+status, poll the status
  * document every millisecond on keep-alive connections) → submit → response and submit → ProcessSucceeded.
+ * Then Roost's WPS 2.0.0 front end against its own WPS 1.0.0 one (`lib/wps2.mjs`): GetCapabilities, Execute hello
+ * as an XML POST, and the async round trip submit → GetStatus polls → GetResult, with 2.0/1.0 ratios.
+ * Then the OGC API – Processes front end against Roost's own WPS 1.0.0 front end in the same run (bench/ogcapi.mjs:
+ * GET /processes, GET /processes/hello, sync hello as JSON, the async round trip, GET /jobs?limit=100 on a million
+ * job rows).
  * Prints both servers' figures, Roost/PyWPS ratios, the issue's targets with PASS/MISS, machine facts, a Markdown
  * table for the README, and writes every raw number to .bench/results-<date>.json.
  *
@@ -17,6 +22,7 @@
  *   npm run bench -- [--duration=10] [--warmup=2] [--connections=1,8] [--repeat=1] [--jobs=100] [--pywps-jobs=40]
  *                    [--poll-ms=1] [--database-url=postgres://…] [--no-pywps] [--only=getcapabilities,…]
  *                    [--profile] [--loadgen=wrk|node] [--store [--store-rows=N]] [--no-slurm]
+ *                    [--no-ogcapi] [--ogc-rows=N]
  *
  * Run `node bench/run.mjs --help` for the details.
  */
@@ -34,7 +40,7 @@ import { haveWrk, killLoadSync, runNodeLoad, runWrk } from "./lib/load.mjs";
 import { machineFacts } from "./lib/machine.mjs";
 import { printProfile, summarizeProfile } from "./lib/profile.mjs";
 import { cpuTable, markdownTable, textTable, verdicts } from "./lib/report.mjs";
-import { checkScenario, SCENARIOS, validateRun } from "./lib/scenarios.mjs";
+import { checkScenario, requestOf, SCENARIOS, validateRun } from "./lib/scenarios.mjs";
 import {
   killAllSync,
   pywpsVersions,
@@ -45,6 +51,8 @@ import {
   stopAll,
   tail,
 } from "./lib/servers.mjs";
+import { asyncLatencyWps2, WPS2_PAIRS, wps2Table } from "./lib/wps2.mjs";
+import { ogcMarkdown, runOgcBench } from "./ogcapi.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const HELP = `usage: npm run bench -- [options]     (or: node bench/run.mjs [options] after npx tsc -b)
@@ -54,7 +62,8 @@ const HELP = `usage: npm run bench -- [options]     (or: node bench/run.mjs [opt
   --connections=LIST   wrk connection counts (default 1,8)
   --repeat=N           measure every run N times, alternating servers, and report the median (default 1;
                        use 3 on a machine others are using)
-  --only=LIST          scenarios to run: ${SCENARIOS.map((s) => s.id).join(",")},async (default all)
+  --only=LIST          scenarios to run: ${SCENARIOS.map((s) => s.id).join(",")},async,wps2 (default all;
+                       wps2 = Roost's WPS 2.0.0 against its WPS 1.0.0 front end)
   --jobs=N             sequential async jobs on Roost (default 100)
   --pywps-jobs=N       sequential async jobs on PyWPS (default 40)
   --poll-ms=MS         status poll interval of the async test (default 1)
@@ -67,6 +76,8 @@ const HELP = `usage: npm run bench -- [options]     (or: node bench/run.mjs [opt
                        so they write no profile)
   --store              also run bench/store-scaling.mjs (slow: a million rows); --store-rows=N passes --rows=N
   --no-slurm           skip the Slurm part even when a cluster is up
+  --no-ogcapi          skip the OGC API – Processes part (JSON front end vs WPS 1.0.0 on the same server)
+  --ogc-rows=N         job rows behind the OGC API job-list figure (default 1000000)
   --json=FILE          where to write the raw results (default .bench/results-<date>.json)
 `;
 
@@ -88,6 +99,8 @@ const { values: opt } = parseArgs({
     store: { type: "boolean", default: false },
     "store-rows": { type: "string" },
     "no-slurm": { type: "boolean", default: false },
+    "no-ogcapi": { type: "boolean", default: false },
+    "ogc-rows": { type: "string", default: "1000000" },
     json: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -213,12 +226,12 @@ const results = { runs: [], async: {} };
 
 /** check → warm-up → measured run → check again → validate; a failure is recorded, not thrown. */
 async function measure(server, scenario, conns, { warm = true } = {}) {
-  const url = `${server.wps}?${scenario.query}`;
+  const { url, req } = requestOf(server.wps, scenario);
   try {
     const { bytes } = await checkScenario(server.wps, scenario);
-    if (warm && warmup > 0) await load(url, { connections: conns, seconds: warmup });
+    if (warm && warmup > 0) await load(url, { connections: conns, seconds: warmup, ...(req ? { req } : {}) });
     const cpu0 = groupCpu(server.pid);
-    const run = await load(url, { connections: conns, seconds: duration });
+    const run = await load(url, { connections: conns, seconds: duration, ...(req ? { req } : {}) });
     run.cpu = cpuPerRequest(cpu0, groupCpu(server.pid), run.requests);
     await checkScenario(server.wps, scenario);
     const problems = validateRun(run, bytes);
@@ -281,6 +294,81 @@ if (wanted("async")) {
       log(`  FAILED ${s.name} async: ${e.message}\n${tail(s.log, 10)}`);
     }
   }
+}
+
+// --------------------------------------------------------------------------------- WPS 2.0.0 vs WPS 1.0.0
+
+/** Roost only: each pair measured alternately per connection count (and repetition), then both async trips. */
+async function wps2Part(server) {
+  const out = { runs: [], async: {} };
+  for (const pair of WPS2_PAIRS) {
+    for (const conns of connections) {
+      const all = { v1: [], v2: [] };
+      for (let rep = 0; rep < repeat; rep++) {
+        for (const v of ["v1", "v2"]) {
+          const r = await measure(server, pair[v], conns, { warm: rep === 0 });
+          all[v].push(r);
+          if (!r.error)
+            log(
+              `${pair[v].label.padEnd(30)} c=${String(conns).padEnd(2)} ${r.rps.toFixed(1).padStart(8)} req/s  p50 ${r.p50.toFixed(2)} ms  p90 ${r.p90.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`,
+            );
+        }
+      }
+      out.runs.push({
+        id: pair.id,
+        label: pair.label,
+        connections: conns,
+        v1: medianRun(all.v1),
+        v2: medianRun(all.v2),
+      });
+    }
+  }
+  const jobs = Number(opt.jobs);
+  const pollMs = Number(opt["poll-ms"]);
+  try {
+    out.async.wps1 = await asyncLatency(server.wps, { jobs, pollMs });
+    out.async.wps2 = await asyncLatencyWps2(server.wps, { jobs, pollMs });
+    const [a1, a2] = [out.async.wps1, out.async.wps2];
+    log(
+      `async sleep(0) ${jobs} jobs: WPS 1.0 submit→ProcessSucceeded p50 ${a1.succeeded.p50.toFixed(2)} ms; WPS 2.0 submit→Succeeded p50 ${a2.succeeded.p50.toFixed(2)} ms, →GetResult p50 ${a2.result.p50.toFixed(2)} ms (${a2.pollsPerJob.toFixed(1)} polls/job)`,
+    );
+  } catch (e) {
+    failures.push(`roost wps2 async: ${e.message}`);
+    log(`  FAILED roost wps2 async: ${e.message}\n${tail(server.log, 10)}`);
+  }
+  return out;
+}
+
+if (wanted("wps2")) {
+  log("\nWPS 2.0.0 against WPS 1.0.0 (Roost, same server, same run)");
+  results.wps2 = await wps2Part(servers.roost);
+}
+
+// ------------------------------------------------------------------------------------- OGC API – Processes
+
+let ogc;
+if (!opt["no-ogcapi"] && !only) {
+  log("\nOGC API – Processes (JSON) against WPS 1.0.0 on the same Roost server");
+  ogc = await runOgcBench({
+    root,
+    roost: servers.roost,
+    load,
+    warmup,
+    duration,
+    connections,
+    log,
+    jobs: Number(opt.jobs),
+    pollMs: Number(opt["poll-ms"]),
+    rows: Number(opt["ogc-rows"]),
+    wpsAsync: results.async.roost,
+    measureWps: (id, conns) =>
+      measure(
+        servers.roost,
+        SCENARIOS.find((x) => x.id === id),
+        conns,
+      ),
+  });
+  failures.push(...ogc.failures);
 }
 
 // ------------------------------------------------------------------------------------------------- tear-down
@@ -386,6 +474,12 @@ if (results.runs.length > 0) {
   log("\nCPU per request (user+sys of all the server's processes; steadier than req/s on a busy machine)\n");
   log(cpuTable(results));
 }
+if (results.wps2) {
+  log(
+    "\nWPS 2.0.0 vs WPS 1.0.0 on Roost (ratio: req/s 2.0/1.0, async latency p50 1.0/2.0; above 1× = 2.0 faster)\n",
+  );
+  log(wps2Table(results.wps2));
+}
 log("\nTargets (2-core machine)");
 for (const v of verdictRows) {
   log(
@@ -409,6 +503,22 @@ const md = [
         "CPU per request (user+sys of all the server's processes):",
         "",
         cpuTable(results, { markdown: true }),
+      ]
+    : []),
+  ...(results.wps2
+    ? [
+        "",
+        "WPS 2.0.0 against WPS 1.0.0 on the same Roost server (ratio: req/s 2.0/1.0, async p50 1.0/2.0):",
+        "",
+        wps2Table(results.wps2, { markdown: true }),
+      ]
+    : []),
+  ...(ogc
+    ? [
+        "",
+        `OGC API – Processes against WPS 1.0.0 on the same Roost server (ratio ≥ 1: the JSON front end is at least as fast):`,
+        "",
+        ogcMarkdown(ogc, results.async.roost),
       ]
     : []),
 ].join("\n");
@@ -445,6 +555,7 @@ writeFileSync(
       profiles,
       slurm,
       store,
+      ogcapi: ogc,
       failures,
       markdown: md,
     },

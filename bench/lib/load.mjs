@@ -4,8 +4,11 @@
  * small Node generator with the same result shape, labelled as such in every report.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import http from "node:http";
-import { get } from "./http.mjs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { request } from "./http.mjs";
 
 /**
  * @typedef {object} LoadResult
@@ -82,11 +85,32 @@ export function parseWrk(out) {
 }
 
 /**
+ * A request other than a plain GET: method, headers and body (the OGC API's POST execute).
+ * @typedef {{ method: string, headers?: Record<string, string>, body?: string }} LoadRequest
+ */
+
+/** A wrk Lua script that sends `req` (written once per distinct request). */
+function wrkScript(req) {
+  const file = join(
+    tmpdir(),
+    `roost-bench-wrk-${process.pid}-${Buffer.from(JSON.stringify(req)).toString("base64url").slice(0, 40)}.lua`,
+  );
+  const lines = [`wrk.method = ${JSON.stringify(req.method)}`];
+  if (req.body !== undefined) lines.push(`wrk.body = ${JSON.stringify(req.body)}`);
+  for (const [k, v] of Object.entries(req.headers ?? {}))
+    lines.push(`wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
+/**
  * `wrk -t1 -c<connections> -d<seconds>s --latency <url>`: one thread is enough for a server that does a few
- * thousand requests per second, and leaves the second core to the server.
+ * thousand requests per second, and leaves the second core to the server. `req`: another method, headers, a body.
+ * @param {string} url
+ * @param {{ connections: number, seconds: number, timeoutSeconds?: number, req?: LoadRequest }} opts
  * @returns {Promise<LoadResult>}
  */
-export function runWrk(url, { connections, seconds, timeoutSeconds = 10 }) {
+export function runWrk(url, { connections, seconds, timeoutSeconds = 10, req }) {
   return new Promise((resolve, reject) => {
     const args = [
       "-t1",
@@ -95,6 +119,7 @@ export function runWrk(url, { connections, seconds, timeoutSeconds = 10 }) {
       `--timeout`,
       `${timeoutSeconds}s`,
       "--latency",
+      ...(req ? ["-s", wrkScript(req)] : []),
       url,
     ];
     const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -132,7 +157,7 @@ export function quantile(sorted, q) {
  * costs several times wrk's CPU per request, so its figures are lower bounds.
  * @returns {Promise<LoadResult>}
  */
-export async function runNodeLoad(url, { connections, seconds, timeoutSeconds = 10 }) {
+export async function runNodeLoad(url, { connections, seconds, timeoutSeconds = 10, req }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies = [];
   let non2xx = 0;
@@ -144,7 +169,7 @@ export async function runNodeLoad(url, { connections, seconds, timeoutSeconds = 
     while (performance.now() < end) {
       const t = performance.now();
       try {
-        const r = await get(url, { agent, timeoutMs: timeoutSeconds * 1000 });
+        const r = await request(url, { ...req, agent, timeoutMs: timeoutSeconds * 1000 });
         latencies.push(performance.now() - t);
         if (r.status < 200 || r.status >= 400) non2xx++;
         bytes += r.headerBytes + Buffer.byteLength(r.body);

@@ -3,15 +3,31 @@
  * request and its average response size is compared with the checked one, so a fast error page (an
  * ExceptionReport is a few hundred bytes and renders in microseconds) can never be reported as throughput.
  */
-import { get } from "./http.mjs";
+import { get, postXml } from "./http.mjs";
 
 /**
  * @typedef {object} Scenario
  * @property {string} id
  * @property {string} label
- * @property {string} query      KVP query string after `/wps?`
+ * @property {string} [query]    KVP query string after `/wps?` (GET)
+ * @property {string} [post]     an XML request document POSTed to `/wps` instead
  * @property {string[]} expect   substrings a correct body contains
  */
+
+/**
+ * Where and how a scenario is sent: the URL, and the body every request POSTs (undefined for GET).
+ * @param {string} wps
+ * @param {Scenario} scenario
+ */
+export function requestOf(wps, scenario) {
+  return scenario.post
+    ? {
+        url: wps,
+        post: { body: scenario.post, contentType: "application/xml" },
+        req: { method: "POST", body: scenario.post, headers: { "content-type": "application/xml" } },
+      }
+    : { url: `${wps}?${scenario.query}`, post: undefined, req: undefined };
+}
 
 /** @type {Scenario[]} */
 export const SCENARIOS = [
@@ -44,14 +60,14 @@ export const SCENARIOS = [
 ];
 
 /**
- * GET the scenario once and throw unless it is a 200 XML document containing every expected string and no
+ * Send the scenario once and throw unless it is a 200 XML document containing every expected string and no
  * exception report. Returns the response's size on the wire (headers + body) for the size cross-check.
  * @param {string} wps  the server's /wps URL
  * @param {Scenario} scenario
  */
 export async function checkScenario(wps, scenario) {
-  const url = `${wps}?${scenario.query}`;
-  const r = await get(url);
+  const { url, post } = requestOf(wps, scenario);
+  const r = post ? await postXml(url, post.body) : await get(url);
   const problems = [];
   if (r.status !== 200) problems.push(`HTTP ${r.status}`);
   if (!/xml/.test(String(r.headers["content-type"])))

@@ -77,7 +77,7 @@ describe("roost CLI against Roost: discovery", { timeout: 90_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/int {2}Integer\n\s+integer\n\s+default: 7\n\s+one of: 1, 2, 3, 5, 7, 11/);
     expect(r.stdout).toMatch(/float {2}Float\n\s+float, 0\.\.5 times \(repeat the option\)/);
-    expect(r.stdout).toContain("one of: [1, 10], [100, 200] step 10");
+    expect(r.stdout).toContain("in ranges [1, 10], [100, 200] step 10");
     expect(r.stdout).toMatch(
       /dataset {2}Dataset\n\s+complex: application\/x-netcdf \(default\), text\/plain/,
     );

@@ -85,7 +85,7 @@ describe.runIf(haveSystemd)("systemd unit (roost deploy systemd)", () => {
     expect(STOP_TIMEOUT_S).toBeGreaterThan(SERVER_STOP_GRACE_S);
     // The grace period the unit allows for is the one `roost serve` gives itself on SIGTERM.
     expect(SERVER_STOP_GRACE_S).toBe(20);
-    expect(readFileSync(join(ROOT, "packages/server/src/bin/roost.ts"), "utf8")).toContain(
+    expect(readFileSync(join(ROOT, "packages/server/src/cli/serve.ts"), "utf8")).toContain(
       "server.close(20_000)",
     );
     expect(() => systemdUnit(c, { node: "node" })).toThrow(/--node 'node' must be an absolute path/);

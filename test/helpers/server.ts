@@ -18,10 +18,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Start a server; `settings` are dotted config keys (`jobs.workers`) applied as flags. */
+/**
+ * Start a server; `settings` are dotted config keys (`jobs.workers`) applied as flags, `opts.start` options of
+ * `startServer` (e.g. an HTML renderer). The web UI is off unless `opts.start.webUi` is true: the suites of the
+ * protocols test the API as it is without one (JSON only), the UI suites turn it on.
+ */
 export async function startTestServer(
   settings: Record<string, unknown> = {},
-  opts: { configFile?: string } = {},
+  opts: { configFile?: string; start?: Omit<NonNullable<Parameters<typeof startServer>[1]>, "logger"> } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "roost-test-"));
   // Port 0 binds a free port; the public URL must then be fixed after listening, so pick a port first.
@@ -38,6 +42,8 @@ export async function startTestServer(
     },
   });
   const server = await startServer(config, {
+    webUi: false,
+    ...opts.start,
     logger: pino({ level: process.env.ROOST_TEST_LOG ?? "silent" }),
   });
   return {

@@ -375,9 +375,9 @@ describe("literal values checked by validateInputs after decoding", () => {
       /day must be 01–28/,
     ],
     [
-      "a date-time without T",
+      "a date-time without seconds (a space separator alone is accepted: issue 12)",
       "inout",
-      inputs({ datetime: "2016-09-02 12:00:00" }),
+      inputs({ datetime: "2016-09-02 12:00" }),
       "InvalidParameter",
       "datetime",
       /is not a date-time/,

@@ -22,7 +22,10 @@ export interface UiServer extends TestServer {
 
 /** Start a server with the demo and UI fixture processes. */
 export async function startUiServer(settings: Record<string, unknown> = {}): Promise<UiServer> {
-  const t = await startTestServer({ "processes.modules": [UI_FIXTURES], ...settings });
+  const t = await startTestServer(
+    { "processes.modules": [UI_FIXTURES], ...settings },
+    { start: { webUi: true } },
+  );
   const { service, config } = t.server;
   const ui = buildWebUi({ service, config, urls: new PublicUrls(config.server.public_url) });
   return {

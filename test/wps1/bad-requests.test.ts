@@ -49,6 +49,8 @@ const bad = (code: string, locator?: string | true, status = 400): ExpectedExcep
   ...(locator !== undefined ? { locator } : {}),
 });
 
+// Requests that speak WPS 2.0.0 (version=2.0.0, a root in the WPS 2.0 namespace) are answered by the WPS 2.0.0
+// front end since it exists: test/wps2/.
 describe("KVP: service, request, version, identifier", () => {
   it.each([
     ["request missing", "service=WPS", bad("MissingParameterValue", "request")],
@@ -73,11 +75,6 @@ describe("KVP: service, request, version, identifier", () => {
       bad("MissingParameterValue", "version"),
     ],
     [
-      "DescribeProcess version=2.0.0",
-      "service=WPS&request=DescribeProcess&version=2.0.0&identifier=hello",
-      bad("InvalidParameterValue", "version"),
-    ],
-    [
       "DescribeProcess Version=3.0.0",
       "Service=WPS&Request=DescribeProcess&Version=3.0.0&Identifier=hello",
       bad("InvalidParameterValue", "version"),
@@ -86,11 +83,6 @@ describe("KVP: service, request, version, identifier", () => {
       "Execute without version",
       "service=WPS&request=Execute&identifier=hello&DataInputs=name=x",
       bad("MissingParameterValue", "version"),
-    ],
-    [
-      "Execute version=2.0.0",
-      "service=WPS&request=Execute&version=2.0.0&identifier=hello&DataInputs=name=x",
-      bad("InvalidParameterValue", "version"),
     ],
     [
       "Execute version=3.0.0",
@@ -175,7 +167,7 @@ describe("KVP Execute: inputs and outputs", () => {
     ["date", "2012-13-45"],
     ["date", "01/05/2012"],
     ["datetime", "yesterday"],
-    ["datetime", "2016-09-02 12:00:00"],
+    ["datetime", "2016-09-02 12:00"], // a space is accepted (RFC 3339 §5.6); no seconds is not
     ["int_range", "ten"],
   ])("inout %s=%j is a wrong type → InvalidParameterValue, locator %s", async (id, value) => {
     await expectException(await ex("inout", { [id]: value }), bad("InvalidParameterValue", id));
@@ -426,10 +418,6 @@ describe("XML POST", () => {
   it.each([
     ["an unknown WPS element", `<wps:GetStatus service="WPS" version="1.0.0" ${NS_DECL}/>`],
     ["a non-WPS root", `<foo service="WPS" version="1.0.0"/>`],
-    [
-      "a WPS 2.0 Execute",
-      `<wps:Execute xmlns:wps="http://www.opengis.net/wps/2.0" service="WPS" version="2.0.0"/>`,
-    ],
     ["an OWS root", `<ows:GetCapabilities xmlns:ows="http://www.opengis.net/ows/1.1" service="WPS"/>`],
   ])("%s → InvalidParameterValue, locator request", async (_l, body) => {
     await expectException(await post(t.base, body), bad("InvalidParameterValue", "request"));

@@ -132,7 +132,7 @@ describe("async Execute and stored status documents", () => {
     const seen = await pollStatus(acc.statusLocation);
     const last = seen.at(-1)!;
     expect(last.doc.status.kind).toBe("failed");
-    expect(last.res.body).toMatch(/<wps:ProcessFailed><ows:ExceptionReport [^>]*version="1.0.0"/);
+    expect(last.res.body).toMatch(/<wps:ProcessFailed> <ows:ExceptionReport [^>]*version="1.0.0"/);
     const ex = failureOf(last.doc.status);
     expect(ex[0]).toMatchObject({ code: "NoApplicableCode", text: "Process error: async failure & <stuff>" });
     expect(last.doc.outputs).toEqual([]);

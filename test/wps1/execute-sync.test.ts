@@ -76,7 +76,7 @@ async function failed(res: Res, processId: string): Promise<readonly wps1.Wps1Ex
   expect(r.status.kind).toBe("failed");
   expect(r.outputs).toEqual([]);
   // ProcessFailed carries an ows:ExceptionReport (PyWPS writes a wps: one).
-  expect(res.body).toMatch(/<wps:ProcessFailed><ows:ExceptionReport /);
+  expect(res.body).toMatch(/<wps:ProcessFailed> <ows:ExceptionReport /);
   return failureOf(r.status);
 }
 

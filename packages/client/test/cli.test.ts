@@ -147,7 +147,7 @@ describe("help and output rendering", () => {
     expect(help).toMatch(
       /--float <float>\s+Float\n\s+float, 0\.\.5 times \(repeat the option\)\n\s+default: 3\.14/,
     );
-    expect(help).toContain("one of: [1, 10], [100, 200] step 10");
+    expect(help).toContain("in ranges [1, 10], [100, 200] step 10");
     expect(help).toMatch(
       /--dataset <url\|@file>\s+Dataset\n\s+complex, optional\n\s+formats: application\/x-netcdf \(default\)\n\s+at most 1 MB/,
     );

@@ -50,7 +50,41 @@ describe("parseLiteral", () => {
     expect(bad("time", "25:00:00")).toBeTruthy();
     expect(ok("dateTime", "2016-09-02T12:00:00Z")).toBe("2016-09-02T12:00:00Z");
     expect(ok("dateTime", "2016-09-02T12:00:00+02:00")).toBe("2016-09-02T12:00:00+02:00");
-    expect(bad("dateTime", "2016-09-02 12:00:00")).toMatch(/date-time/);
+  });
+
+  // Real clients (README, "Client quirks Roost absorbs"): birdy's Python API sends Python's str(bool) and
+  // str(datetime) — for the defaults Roost advertises too.
+  it("accepts booleans in any letter case, still refuses other words", () => {
+    expect(ok("boolean", "True")).toBe(true);
+    expect(ok("boolean", "FALSE")).toBe(false);
+    expect(ok("boolean", "tRuE")).toBe(true);
+    expect(ok("boolean", " False ")).toBe(false);
+    for (const word of ["t", "f", "on", "off", "Yes", "2", "-1", "truex", "", "1.0"])
+      expect(bad("boolean", word), word).toBe("is not a boolean (use true, false, 1 or 0)");
+  });
+
+  it("accepts a space between date and time (RFC 3339 §5.6, Python's str(datetime)) and returns the T form", () => {
+    expect(ok("dateTime", "2016-09-02 12:00:00+00:00")).toBe("2016-09-02T12:00:00+00:00");
+    expect(ok("dateTime", "2016-09-02 12:00:00.123456+00:00")).toBe("2016-09-02T12:00:00.123456+00:00");
+    expect(ok("dateTime", "2016-09-02 12:00:00")).toBe("2016-09-02T12:00:00");
+    expect(ok("dateTime", "2016-09-02 12:00:00.5Z")).toBe("2016-09-02T12:00:00.5Z");
+    expect(ok("dateTime", "2016-09-02t12:00:00Z")).toBe("2016-09-02T12:00:00Z");
+    expect(ok("dateTime", "2016-09-02T12:00:00.250-05:00")).toBe("2016-09-02T12:00:00.250-05:00");
+  });
+
+  it("still refuses malformed date-times with a message that shows the expected form", () => {
+    for (const text of [
+      "2016-09-02  12:00:00", // two spaces
+      "2016-09-02_12:00:00",
+      "2016-09-02 12:00", // no seconds
+      "2016-09-02 12:00:00 +00:00", // space before the offset
+      "2016-09-02 12:00:00.", // a dot without digits
+      "02.09.2016 12:00:00",
+      "yesterday",
+    ])
+      expect(bad("dateTime", text), text).toMatch(/is not a date-time \(YYYY-MM-DDThh:mm:ss/);
+    expect(bad("dateTime", "2016-02-30 12:00:00")).toMatch(/valid date-time: day/);
+    expect(bad("dateTime", "2016-09-02 24:30:00+00:00")).toMatch(/valid date-time: hour/);
   });
 
   it("refuses control characters that XML cannot carry, keeps < and &", () => {

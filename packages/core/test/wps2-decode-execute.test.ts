@@ -226,7 +226,7 @@ describe("XML: Execute", () => {
     expect(
       refused(() => execute('<wps:Output id="a"/><wps:Output id="b"/>', 'mode="sync" response="raw"')),
     ).toMatchObject({
-      code: "InvalidParameter",
+      code: "TooManyOutputs",
       locator: "response",
     });
     expect(execute("", 'mode="sync" response="raw"').outputs).toEqual([]);

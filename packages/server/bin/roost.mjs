@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-// The installed `roost` command. A committed shim (not the compiled file) so npm can link it at install time,
-// before `tsc` has produced dist/.
+// `roost` from the server's build (client and server commands). Not a declared `bin`: the installed `roost` command
+// is @roost/client's, which finds the server commands itself; this shim is kept for scripts that run it by path.
 import "../dist/bin/roost.js";

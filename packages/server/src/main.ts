@@ -9,7 +9,9 @@ import { type Logger, pino } from "pino";
 import { type Config, ConfigError } from "./config/load.js";
 import { assertValidPolicy, type ReferencePolicy } from "./fetch/index.js";
 import { buildApp } from "./http/app.js";
+import type { CallbackOptions, OgcHtmlRenderer } from "./http/ogcapi/index.js";
 import { PublicUrls } from "./http/urls.js";
+import { Metrics } from "./ops/metrics.js";
 import { loadRegistry } from "./registry/registry.js";
 import { LocalScheduler } from "./scheduler/local/local-scheduler.js";
 import { monitoredSlurmBackend, slurmSchedulerFromConfig } from "./scheduler/slurm/from-config.js";
@@ -23,6 +25,8 @@ export interface RunningServer {
   readonly app: FastifyInstance;
   /** The job API every front end uses. */
   readonly service: JobApi;
+  /** The server's Prometheus metrics (also served at `/metrics`). */
+  readonly metrics: Metrics;
   readonly config: Config;
   /** The address actually bound (useful with port 0). */
   readonly url: string;
@@ -53,6 +57,15 @@ export async function startServer(
      * stop. Default: close the server (`roost serve` then exits).
      */
     readonly onFenced?: () => void;
+    /** An HTML renderer for the OGC API documents instead of the web UI's (tests). */
+    readonly html?: OgcHtmlRenderer;
+    /**
+     * Serve the web UI (the HTML encodings of the OGC API resources and the UI's routes), when it was built. Default
+     * true; false: the API speaks JSON only.
+     */
+    readonly webUi?: boolean;
+    /** OGC API callback tuning (tests shorten the retry waits). */
+    readonly callbacks?: CallbackOptions;
   } = {},
 ): Promise<RunningServer> {
   const logger = opts.logger ?? pino({ level: config.server.log_level, base: { service: "roost" } });
@@ -68,7 +81,9 @@ export async function startServer(
   for (const pid of Object.keys(config.scheduler.routes)) {
     if (!registry.get(pid)) throw new ConfigError(`scheduler.routes: no process '${pid}' is registered`);
   }
+  const metrics = new Metrics();
   const store = await openStore({
+    observe: (op, seconds, ok) => metrics.storeCall(op, seconds, ok),
     url: config.database.url,
     schema: config.database.schema || undefined,
     durability: config.database.durability,
@@ -89,7 +104,9 @@ export async function startServer(
     try {
       const ids = registry.list().map((p) => p.identifier);
       // The composition root hands the server's environment (PATH, SLURM_CONF) to sbatch; nothing below reads it.
-      const scheduler = slurmSchedulerFromConfig(config, ids, logger, opts.env ?? process.env);
+      const scheduler = slurmSchedulerFromConfig(config, ids, logger, opts.env ?? process.env, (c, s, ok) =>
+        metrics.slurmCommand(c, s, ok),
+      );
       remotes.set("slurm", monitoredSlurmBackend(config, { scheduler, store, dirs, jobLog, logger }));
     } catch (e) {
       await store.close();
@@ -109,6 +126,7 @@ export async function startServer(
     logger,
     policy,
     outputsUrl: urls.outputs,
+    onFinished: (job) => metrics.jobFinished(job),
     onFenced: () => (opts.onFenced ? opts.onFenced() : void running?.close()),
   });
   try {
@@ -118,7 +136,16 @@ export async function startServer(
     await store.close();
     throw e;
   }
-  const app = await buildApp({ config, service, logger });
+  metrics.bind({ store, pool });
+  const app = await buildApp({
+    config,
+    service,
+    logger,
+    metrics,
+    html: opts.html,
+    callbacks: opts.callbacks,
+    ...(opts.webUi !== undefined ? { webUi: opts.webUi } : {}),
+  });
   let address: string;
   try {
     address = await app.listen({ host: config.server.host, port: config.server.port });
@@ -134,12 +161,13 @@ export async function startServer(
       processes: registry.list().length,
       store: store.kind,
     },
-    "Roost is serving /wps",
+    "Roost is serving OGC API – Processes at / and WPS at /wps",
   );
   let closing: Promise<void> | undefined;
   running = {
     app,
     service,
+    metrics,
     config,
     url: address,
     close(graceMs = 0) {

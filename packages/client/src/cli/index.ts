@@ -1,6 +1,6 @@
 /**
- * The client half of the `roost` command: `processes`, `describe`, `run`, `status`, `jobs` and `completion`,
- * registered on the program that also holds the server's `serve`. Commander handles the fixed commands; `run` hands
+ * The client commands of `roost`: `processes`, `describe`, `run`, `status`, `jobs` and `completion`, registered on
+ * the program of `main.ts` (which adds the server's commands when `@roost/server` is installed). Commander handles the fixed commands; `run` hands
  * its arguments to a parser of its own, because its options come from the process description (see `args.ts`).
  *
  * Exit codes (see `exit.ts`): 0 succeeded, 1 process failed, 2 usage or validation error, 3 connection or server
@@ -27,6 +27,7 @@ import { addCommonOptions, type CommonOptions } from "./options.js";
 
 export { cancelCommand } from "./commands.js";
 export { ExitCode, exitCodeFor, UsageError } from "./exit.js";
+export { clientVersion, loadServerCommands, main, SERVER_COMMANDS, type ServerCommands } from "./main.js";
 
 /** The real process's streams and environment. */
 export function processIo(): Io {
@@ -70,7 +71,7 @@ function usageExit(cmd: Command): Command {
   });
 }
 
-/** Add the client commands to `program` (the `roost` program of `@roost/server`). */
+/** Add the client commands to `program` (the `roost` program, see `main.ts`). */
 export function registerClientCommands(program: Command, io: () => Io = processIo): Command {
   usageExit(
     addCommonOptions(

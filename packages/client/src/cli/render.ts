@@ -41,8 +41,15 @@ function allowedText(a: wps1.Wps1LiteralInput["allowedValues"]): string | undefi
       return undefined;
     case "reference":
       return `values listed at ${a.reference} (not checked)`;
-    case "values":
-      return `one of: ${[...a.values.map((v) => String(v)), ...a.ranges.map(describeRange)].join(", ")}`;
+    case "values": {
+      // A range is not a value: "one of: [0, 50]" read as "0 or 50".
+      const values = a.values.map((v) => String(v));
+      const ranges = a.ranges.map(describeRange);
+      const rangeText = `${ranges.length > 1 ? "ranges" : "range"} ${ranges.join(", ")}`;
+      if (ranges.length === 0) return `one of: ${values.join(", ")}`;
+      if (values.length === 0) return `in ${rangeText}`;
+      return `one of: ${values.join(", ")}, or in ${rangeText}`;
+    }
   }
 }
 

@@ -13,7 +13,9 @@ export interface ErrorSpec {
   readonly http: number;
   /**
    * Per-protocol HTTP statuses where the protocols disagree: OGC API – Processes answers an unknown process or job
-   * with 404 (`/req/core/process-success`, `job-exception-no-such-job`), WPS 1.0.0 with 400 InvalidParameterValue.
+   * with 404 (`/req/core/process-success`, `job-exception-no-such-job`), WPS 1.0.0 with 400 InvalidParameterValue;
+   * WPS 2.0.0 gives every WPS exception code 400 but ServerBusy (OGC 14-065r2 §9.8.3–§9.11.3, the codec's
+   * `WPS2_HTTP_STATUS`; a test keeps the two in step).
    */
   readonly status?: Readonly<Partial<Record<Protocol, number>>>;
   /** OWS 1.1 exceptionCode used by WPS 1.0.0. */
@@ -72,23 +74,63 @@ export const ERRORS = Object.freeze({
     wps2: "TooManyInputs",
     ogcType: `${ROOST}too-many-inputs`,
   },
+  /** A raw response asked of more than one output (WPS 2.0 `response="raw"`, wpsExecute.xsd). */
+  TooManyOutputs: {
+    http: 400,
+    wps1: "InvalidParameterValue",
+    wps2: "TooManyOutputs",
+    ogcType: `${ROOST}too-many-outputs`,
+  },
+  /** An input value that cannot be read as the input's type or is outside its allowed values. */
+  WrongInputData: {
+    http: 400,
+    wps1: "InvalidParameterValue",
+    wps2: "WrongInputData",
+    ogcType: `${ROOST}wrong-input-data`,
+  },
   DataNotAccessible: {
     http: 400,
     wps1: "InvalidParameterValue",
     wps2: "DataNotAccessible",
     ogcType: `${ROOST}data-not-accessible`,
   },
+  /**
+   * A reference the reference policy refuses (private address, scheme, file:// outside the allowed paths, bad URL):
+   * to WPS 2.0 the data is not accessible to this server; WPS 1.0.0 has always said InvalidParameterValue.
+   */
+  ReferenceRefused: {
+    http: 400,
+    wps1: "InvalidParameterValue",
+    wps2: "DataNotAccessible",
+    ogcType: `${ROOST}reference-refused`,
+  },
   FileSizeExceeded: {
     http: 413,
+    status: { wps2: 400 },
     wps1: "FileSizeExceeded",
     wps2: "SizeExceeded",
     ogcType: `${ROOST}size-exceeded`,
   },
+  /** Asynchronous execution asked of a process that cannot store its response (WPS 1.0.0's name for it). */
   StorageNotSupported: {
     http: 400,
     wps1: "StorageNotSupported",
     wps2: "NoSuchMode",
     ogcType: `${ROOST}storage-not-supported`,
+  },
+  /** Synchronous execution asked of a process that only runs asynchronously. */
+  NoSuchMode: {
+    http: 400,
+    wps1: "InvalidParameterValue",
+    wps2: "NoSuchMode",
+    ogcType: `${ROOST}no-such-mode`,
+  },
+  /** An output by reference asked of a process that does not store outputs (sync-only processes). */
+  ReferenceNotSupported: {
+    http: 400,
+    wps1: "StorageNotSupported",
+    wps2: "StorageNotSupported",
+    ogcType: `${ROOST}reference-not-supported`,
   },
   OperationNotSupported: {
     http: 501,
@@ -103,9 +145,16 @@ export const ERRORS = Object.freeze({
     ogcType: `${ROOST}version-negotiation-failed`,
   },
   ServerBusy: { http: 503, wps1: "ServerBusy", wps2: "ServerBusy", ogcType: `${ROOST}server-busy` },
-  NoSuchJob: { http: 404, wps1: "InvalidParameterValue", wps2: "NoSuchJob", ogcType: `${OGC}no-such-job` },
+  NoSuchJob: {
+    http: 404,
+    status: { wps2: 400 },
+    wps1: "InvalidParameterValue",
+    wps2: "NoSuchJob",
+    ogcType: `${OGC}no-such-job`,
+  },
   ResultNotReady: {
     http: 404,
+    status: { wps2: 400 },
     wps1: "InvalidParameterValue",
     wps2: "ResultNotReady",
     ogcType: `${OGC}result-not-ready`,
@@ -122,8 +171,37 @@ export const ERRORS = Object.freeze({
     wps2: "NoApplicableCode",
     ogcType: `${ROOST}process-failed`,
   },
+  /** The resource exists but cannot be represented in any media type the request's `Accept` allows. */
+  NotAcceptable: {
+    http: 406,
+    wps1: "NoApplicableCode",
+    wps2: "NoApplicableCode",
+    ogcType: `${ROOST}not-acceptable`,
+  },
+  /** The resource exists but does not support the request's HTTP method (sent with `Allow`). */
+  MethodNotAllowed: {
+    http: 405,
+    wps1: "OperationNotSupported",
+    wps2: "OperationNotSupported",
+    ogcType: `${ROOST}method-not-allowed`,
+  },
+  /** The request body's media type is not one the endpoint reads (OGC API: JSON only). */
+  UnsupportedMediaType: {
+    http: 415,
+    wps1: "NoApplicableCode",
+    wps2: "NoApplicableCode",
+    ogcType: `${ROOST}unsupported-media-type`,
+  },
+  /** The job was dismissed: its results are gone for good (HTTP 410, not "not ready"). */
+  JobDismissed: {
+    http: 410,
+    wps1: "InvalidParameterValue",
+    wps2: "NoSuchJob",
+    ogcType: `${ROOST}job-dismissed`,
+  },
   NotFound: {
     http: 404,
+    status: { wps2: 400 },
     wps1: "InvalidParameterValue",
     wps2: "InvalidParameterValue",
     ogcType: `${ROOST}not-found`,

@@ -1,6 +1,15 @@
 /**
- * Parsing and checking literal values. The lexical forms are XML Schema's (WPS's data types are XSD types), which
- * is stricter than PyWPS: `boolean` accepts only `true`, `false`, `1`, `0`; numbers must be finite.
+ * Parsing and checking literal values. The lexical forms are XML Schema's (WPS's data types are XSD types), widened
+ * on purpose for what real clients send (see the README's client-quirks table):
+ *
+ * - `boolean`: `true`, `false`, `1`, `0` in any letter case — birdy's Python API sends Python's `str(bool)`, `True`
+ *   and `False`, even for the defaults Roost advertises. Anything else (`yes`, `on`, `t`) is still refused, unlike
+ *   PyWPS, which reads any unknown text as true.
+ * - `dateTime`: a space instead of the `T` (RFC 3339 §5.6 allows it; Python's `str(datetime)`, which birdy sends,
+ *   writes it), with or without an offset, with or without fractions of a second. The handler always gets the
+ *   XML Schema form, with the `T`.
+ *
+ * Numbers must be finite.
  */
 import type { AllowedValues, LiteralType, LiteralValue, ValueRange } from "./types.js";
 
@@ -12,7 +21,10 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const TZ = "(Z|[+-](0\\d|1[0-3]):[0-5]\\d|[+-]14:00)?";
 const DATE = new RegExp(`^(-?\\d{4,})-(\\d{2})-(\\d{2})${TZ}$`);
 const TIME = new RegExp(`^(\\d{2}):(\\d{2}):(\\d{2})(\\.\\d+)?${TZ}$`);
-const DATETIME = new RegExp(`^(-?\\d{4,})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(\\.\\d+)?${TZ}$`);
+// `T` or `t` (XML Schema, RFC 3339) or one space (RFC 3339 §5.6 note, Python's `str(datetime)`) between date and time.
+const DATETIME = new RegExp(
+  `^(-?\\d{4,})-(\\d{2})-(\\d{2})([Tt ])(\\d{2}):(\\d{2}):(\\d{2})(\\.\\d+)?${TZ}$`,
+);
 
 // Characters XML 1.0 cannot carry (NUL, most C0 controls, U+FFFE/U+FFFF, lone surrogates). Values containing them
 // could never be echoed in a well-formed document, so they are refused at the door.
@@ -58,10 +70,12 @@ export function parseLiteral(type: LiteralType, text: string): ParseResult {
     case "anyURI":
       if (/\s/.test(t)) return { ok: false, reason: "is not a valid URI (contains white space)" };
       return { ok: true, value: t };
-    case "boolean":
-      if (t === "true" || t === "1") return { ok: true, value: true };
-      if (t === "false" || t === "0") return { ok: true, value: false };
+    case "boolean": {
+      const b = t.toLowerCase();
+      if (b === "true" || b === "1") return { ok: true, value: true };
+      if (b === "false" || b === "0") return { ok: true, value: false };
       return { ok: false, reason: "is not a boolean (use true, false, 1 or 0)" };
+    }
     case "integer":
     case "positiveInteger":
     case "nonNegativeInteger": {
@@ -94,9 +108,15 @@ export function parseLiteral(type: LiteralType, text: string): ParseResult {
     }
     case "dateTime": {
       const m = DATETIME.exec(t);
-      if (!m) return { ok: false, reason: "is not a date-time (YYYY-MM-DDThh:mm:ss[Z])" };
-      const bad = checkDate(m[1]!, m[2]!, m[3]!) ?? checkTime(m[4]!, m[5]!, m[6]!);
-      return bad ? { ok: false, reason: `is not a valid date-time: ${bad}` } : { ok: true, value: t };
+      if (!m) return { ok: false, reason: "is not a date-time (YYYY-MM-DDThh:mm:ss[.fff][Z|±hh:mm])" };
+      const bad = checkDate(m[1]!, m[2]!, m[3]!) ?? checkTime(m[5]!, m[6]!, m[7]!);
+      if (bad) return { ok: false, reason: `is not a valid date-time: ${bad}` };
+      // Handlers and documents get XML Schema's form whatever separator the client used.
+      const sep = m[4]!;
+      return {
+        ok: true,
+        value: sep === "T" ? t : `${t.slice(0, m[1]!.length + 6)}T${t.slice(m[1]!.length + 7)}`,
+      };
     }
   }
 }

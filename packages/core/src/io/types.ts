@@ -168,7 +168,7 @@ export interface ComplexInputValue {
   readonly size: number;
   /** The data as UTF-8 text. */
   text(): Promise<string>;
-  /** The raw bytes. */
+  /** The raw bytes, as a Node `Buffer` (the reason `@types/node` is one of the core's dependencies). */
   bytes(): Promise<Buffer>;
   /** The data parsed as JSON. */
   json(): Promise<unknown>;

@@ -79,6 +79,11 @@ export interface JobStore {
   list(query?: JobListQuery): Promise<JobRecord[]>;
   /** Delete a job row; returns whether it existed. */
   delete(id: string): Promise<boolean>;
+  /**
+   * Ids of jobs in final status `status` that finished before `cutoff` (epoch ms), oldest first, at most `limit`
+   * (the retention sweep). Uses the partial index on finished jobs.
+   */
+  listExpired(status: JobStatus, cutoff: number, limit: number): Promise<string[]>;
   /** Record a server instance (or refresh its row). */
   registerServer(s: ServerLease): Promise<void>;
   /** Extend an instance's lease; false when its row is gone (another server declared it dead). */

@@ -112,6 +112,8 @@ export interface MonitoredBackend {
   dismiss(job: { readonly id: string; readonly schedulerRef: string | null }): Promise<void>;
   /** Pick up jobs that became this server's (taken over from a stopped server). */
   reconcile(): void;
+  /** Whether the backend answers (readiness): false with a reason while its controller cannot be reached. */
+  health(): { readonly ok: boolean; readonly detail?: string };
   /** Stop following jobs (they keep running in the backend; the next start reconciles them). */
   stop(): Promise<void>;
 }

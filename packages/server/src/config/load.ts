@@ -116,13 +116,22 @@ function fromEnvString(section: string, key: string, raw: string, name: string):
         .map((s) => s.trim())
         .filter((s) => s !== "");
     case "object": {
-      // Maps such as scheduler.routes: `sleep=slurm,hello=local`.
-      const out: Record<string, string> = {};
+      // Maps such as scheduler.routes: `sleep=slurm,hello=local`; objects with typed fields (jobs.retention:
+      // `succeeded=86400,failed=604800`) get their values converted like top-level keys.
+      const fields = (schema.properties ?? {}) as Record<string, Json>;
+      const out: Record<string, unknown> = {};
       for (const pair of raw.split(",").filter((p) => p.trim() !== "")) {
         const eq = pair.indexOf("=");
         if (eq <= 0)
           throw new ConfigError(`${name}: expected key=value pairs separated by commas, got '${pair}'`);
-        out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+        const k = pair.slice(0, eq).trim();
+        const v = pair.slice(eq + 1).trim();
+        const kind = fields[k] ? kindOf(fields[k]) : "string";
+        if (kind === "number" || kind === "integer") {
+          const n = Number(v);
+          if (v === "" || !Number.isFinite(n)) throw new ConfigError(`${name}: ${k}: '${v}' is not a number`);
+          out[k] = n;
+        } else out[k] = v;
       }
       return out;
     }

@@ -102,6 +102,18 @@ export const JobsSection = Type.Object(
      * disk fills under running jobs. 0 turns the check off.
      */
     min_free_space: Type.Union([Size], { default: "64mb" }),
+    /**
+     * How long finished jobs are kept, seconds, per final status (0: forever). Past it the job's row, directory and
+     * outputs are removed by a sweep every minute; running and queued jobs and files outside `jobs/` are never touched.
+     */
+    retention: Type.Object(
+      {
+        succeeded: Type.Number({ minimum: 0, default: 30 * 86400 }),
+        failed: Type.Number({ minimum: 0, default: 30 * 86400 }),
+        dismissed: Type.Number({ minimum: 0, default: 86400 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false, default: {} },
 );

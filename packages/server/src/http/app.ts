@@ -1,26 +1,38 @@
 /**
- * The HTTP application: Fastify with the protocol front ends as encapsulated plugins, each owning its body parsers,
- * error handler and not-found handler (OWS ExceptionReports under /wps and /outputs, JSON problems elsewhere), and
- * request limits from the configuration.
+ * The HTTP application: Fastify with the protocol front ends as encapsulated plugins, each owning its body parsers
+ * and error handler — WPS 1.0.0 and 2.0.0 at `/wps` through version negotiation (OWS ExceptionReports, also under
+ * `/outputs`), OGC API – Processes at the root (`/`, `/conformance`, `/api`, `/processes`, `/jobs`; RFC 7807
+ * problems), the operations endpoints (`/health`, `/ready`, `/metrics`) — and request limits from the configuration.
  */
 
 import { wps1 } from "@roost/core";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "../config/load.js";
+import type { Metrics } from "../ops/metrics.js";
 import type { JobApi } from "../service/job-api.js";
 import { sendWps1Exception, toRoostError } from "./exceptions.js";
-import { jobsPlugin } from "./jobs.js";
+import { type CallbackOptions, type OgcHtmlRenderer, ogcApiPlugin } from "./ogcapi/index.js";
+import { countRequests, opsPlugin } from "./ops.js";
 import { outputsPlugin } from "./outputs.js";
 import { buildWebUi, uiPlugin, uiSecurityHeaders, type WebUi } from "./ui/index.js";
 import { PublicUrls } from "./urls.js";
+import { versionDispatch } from "./wps-negotiate.js";
 import { wps1Plugin } from "./wps1.js";
+import { wps2FrontEnd } from "./wps2.js";
 
 /** Build the Fastify application (not listening yet). */
 export async function buildApp(o: {
   readonly config: Config;
   readonly service: JobApi;
   readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** A renderer of OGC API documents as HTML instead of the web UI's (tests). */
+  readonly html?: OgcHtmlRenderer | undefined;
+  /** False: no web UI (no HTML encodings, no UI routes). Default: the web UI, when it was built. */
+  readonly webUi?: boolean;
+  /** OGC API callback tuning (tests). */
+  readonly callbacks?: CallbackOptions | undefined;
 }): Promise<FastifyInstance> {
   const { config, service } = o;
   const urls = new PublicUrls(config.server.public_url);
@@ -63,6 +75,8 @@ export async function buildApp(o: {
     },
   });
 
+  countRequests(app, o.metrics);
+
   app.addHook("onSend", async (_req, reply) => {
     reply.header("X-Content-Type-Options", "nosniff");
     // Every 503, from every front end and from Fastify itself (while closing), tells the client when to come back.
@@ -97,44 +111,37 @@ export async function buildApp(o: {
       });
   });
 
-  await app.register(wps1Plugin, { service, config, urls });
+  // One endpoint, both versions: the WPS 1.0.0 plugin owns /wps and hands WPS 2.0.0 requests to their front end.
+  const dispatch = versionDispatch(wps2FrontEnd({ service, config, urls }));
+  await app.register(wps1Plugin, { service, config, urls, dispatch });
   await app.register(async (outputs) => {
     // Published files sit beside the WPS status documents: their server errors are OWS ExceptionReports too.
     outputs.setErrorHandler((err, _req, reply) => sendWps1Exception(reply, err));
     await outputs.register(outputsPlugin, { service });
   });
-  await app.register(jobsPlugin, { service, urls });
-
-  // The web UI: its own routes, and the security headers of every HTML page. A server whose UI was not built
-  // (`npm run build`) still serves every protocol.
+  // The web UI: the HTML encodings of the OGC API resources, its own routes, and the security headers of every
+  // HTML page. A server whose UI was not built (`npm run build`) still serves every protocol, without HTML.
   let ui: WebUi | undefined;
-  try {
-    ui = buildWebUi({ service, config, urls });
-  } catch (e) {
-    o.logger.warn({ err: (e as Error).message }, "the web UI is not available");
+  if (o.html === undefined && o.webUi !== false) {
+    try {
+      ui = buildWebUi({ service, config, urls });
+    } catch (e) {
+      o.logger.warn({ err: (e as Error).message }, "the web UI is not available");
+    }
   }
   if (ui) {
     app.addHook("onSend", uiSecurityHeaders(ui.ctx));
     await app.register(uiPlugin, { ctx: ui.ctx });
   }
+  await app.register(ogcApiPlugin, {
+    service,
+    config,
+    urls,
+    html: o.html ?? ui?.renderer,
+    logger: o.logger,
+    ...(o.callbacks !== undefined ? { callbacks: o.callbacks } : {}),
+  });
 
-  app.get("/health", async () => ({ status: "ok" }));
-  app.get("/", async (_req, reply) =>
-    reply.type("application/json").send({
-      title: config.metadata.title,
-      description: config.metadata.abstract,
-      links: [
-        {
-          rel: "service",
-          href: `${urls.wps}?service=WPS&request=GetCapabilities`,
-          title: "WPS 1.0.0 GetCapabilities",
-        },
-        {
-          rel: "describe-all",
-          href: `${urls.wps}?service=WPS&version=1.0.0&request=DescribeProcess&identifier=all`,
-        },
-      ],
-    }),
-  );
+  await app.register(opsPlugin, { service, metrics: o.metrics });
   return app;
 }

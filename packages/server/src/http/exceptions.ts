@@ -11,6 +11,7 @@ import {
   isRoostError,
   RoostError,
   wps1,
+  wps2,
   XmlSyntaxError,
 } from "@roost/core";
 import type { FastifyReply } from "fastify";
@@ -69,4 +70,27 @@ export function sendWps1Exception(reply: FastifyReply, e: unknown, language?: st
     .code(status)
     .type("text/xml; charset=utf-8")
     .send(wps1.encodeExceptionReport(errors, language));
+}
+
+/**
+ * Send a WPS 2.0.0 ExceptionReport (OWS 2.0) for `e`, with the WPS 2.0.0 exception codes and HTTP statuses
+ * (`wps2.wps2Exceptions`). Unexpected errors are logged with a reference id, as for WPS 1.0.0.
+ */
+export function sendWps2Exception(reply: FastifyReply, e: unknown, language?: string): FastifyReply {
+  const known = toRoostError(e);
+  let errors: ErrorView[];
+  let status: number;
+  if (known) {
+    ({ errors, status } = wps2.wps2Exceptions(known));
+    if (known.retryAfter !== undefined) reply.header("Retry-After", String(Math.ceil(known.retryAfter)));
+  } else {
+    const ref = randomUUID();
+    reply.log.error({ err: e, ref }, "unexpected error");
+    errors = [{ code: "NoApplicableCode", text: `Internal server error (reference ${ref})` }];
+    status = 500;
+  }
+  return reply
+    .code(status)
+    .type("text/xml; charset=utf-8")
+    .send(wps2.encodeExceptionReport(errors, language));
 }

@@ -6,24 +6,17 @@
  * ExceptionReport with the catalogue's status. It decodes requests, negotiates the language, calls the job API and
  * encodes the views.
  */
-import { createReadStream } from "node:fs";
-import { join } from "node:path";
-import {
-  formatLiteral,
-  isTerminal,
-  type JobRecord,
-  type ProcessDefinition,
-  parseXml,
-  RoostError,
-  wps1,
-} from "@roost/core";
+import { isTerminal, type JobRecord, type ProcessDefinition, parseXml, RoostError, wps1 } from "@roost/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/load.js";
 import type { JobApi } from "../service/job-api.js";
 import { negotiateLanguage } from "../service/languages.js";
 import { exceptionCode } from "../service/views.js";
 import { sendWps1Exception } from "./exceptions.js";
+import { sendRawOutput } from "./raw-output.js";
+import { serviceInfo } from "./service-info.js";
 import type { PublicUrls } from "./urls.js";
+import type { WpsDispatch } from "./wps-negotiate.js";
 
 const XML_TYPE = "text/xml; charset=utf-8";
 
@@ -32,6 +25,8 @@ export interface Wps1Options {
   readonly service: JobApi;
   readonly config: Config;
   readonly urls: PublicUrls;
+  /** Version negotiation: offered every `/wps` request first; it answers those that are not WPS 1.0.0. */
+  readonly dispatch?: WpsDispatch;
 }
 
 /** How WPS 1.0.0 names a stored error's code. */
@@ -95,22 +90,7 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
   );
   app.setErrorHandler((err, _req, reply) => sendWps1Exception(reply, err));
   const serviceInstance = `${endpoint}?service=WPS&request=GetCapabilities`;
-  const svcInfo = {
-    title: config.metadata.title,
-    abstract: config.metadata.abstract,
-    keywords: config.metadata.keywords,
-    fees: config.metadata.fees,
-    accessConstraints: config.metadata.access_constraints,
-    provider: {
-      name: config.metadata.provider_name,
-      ...(config.metadata.provider_site ? { site: config.metadata.provider_site } : {}),
-      ...(config.metadata.contact_name ? { individualName: config.metadata.contact_name } : {}),
-      ...(config.metadata.contact_position ? { positionName: config.metadata.contact_position } : {}),
-      ...(config.metadata.contact_email ? { email: config.metadata.contact_email } : {}),
-      ...(config.metadata.contact_phone ? { phone: config.metadata.contact_phone } : {}),
-    },
-    languages: service.languages,
-  };
+  const svcInfo = serviceInfo(config, service.languages);
   // The registry is immutable, so capabilities and descriptions are rendered once per language and reused.
   const capsCache = new Map<string, string>();
   const describeCache = new Map<string, string>();
@@ -192,42 +172,7 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
         e?.message ?? (job.status === "dismissed" ? "Job dismissed" : "Process failed"),
       );
     }
-    const req = job.request.outputs[0]!;
-    const stored = job.outputs?.[req.id];
-    if (!stored)
-      throw new RoostError("ProcessFailed", `Process '${p.identifier}' did not produce output '${req.id}'`);
-    switch (stored.kind) {
-      case "literal":
-        return reply
-          .type(req.mimeType ?? "text/plain; charset=utf-8")
-          .send(formatLiteral(stored.value, literalType(p, req.id)));
-      case "bbox":
-        return reply
-          .type("text/plain; charset=utf-8")
-          .send(
-            [
-              ...stored.value.lowerCorner,
-              ...stored.value.upperCorner,
-              ...(stored.value.crs ? [stored.value.crs] : []),
-            ].join(","),
-          );
-      case "href":
-        return reply.redirect(stored.href, 303);
-      case "file": {
-        const path = join(service.outputsDir(job.id), stored.file);
-        reply.header(
-          "Content-Disposition",
-          `inline; filename="${stored.file.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
-        );
-        reply.header("Content-Location", service.outputHref(job.id, stored.file));
-        if ((req.encoding ?? "").toLowerCase() === "base64" && stored.encoding?.toLowerCase() !== "base64") {
-          const { readFile } = await import("node:fs/promises");
-          return reply.type(stored.mimeType).send((await readFile(path)).toString("base64"));
-        }
-        reply.header("Content-Length", String(stored.size));
-        return reply.type(stored.mimeType).send(createReadStream(path));
-      }
-    }
+    return sendRawOutput(reply, service, p, job, job.request.outputs[0]!);
   };
 
   await app.register(
@@ -245,6 +190,7 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
 
   app.get("/wps", async (req, reply) => {
     const params = kvpParams(req.url);
+    if (await o.dispatch?.kvp(req, reply, params)) return reply;
     let lang: string | undefined;
     try {
       const request = params.get("request");
@@ -275,7 +221,9 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
         throw new RoostError("MissingParameter", "The POST body must be a WPS XML request", {
           locator: "request",
         });
-      const root = parseXml(body);
+      const parsed = parseXml(body);
+      const root = o.dispatch ? await o.dispatch.xml(req, reply, parsed) : parsed;
+      if (root === undefined) return reply;
       const op = wps1.xmlOperation(root);
       const service_ = root.attrs.get("service");
       checkService(service_);
@@ -285,6 +233,32 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
     } catch (e) {
       return sendWps1Exception(reply, e);
     }
+  });
+
+  // WPS 1.0.0 binds its operations to GET (KVP) and POST (XML) only. Other methods get 405 with `Allow` (RFC 9110
+  // §15.5.6) instead of the generic 404, and an ExceptionReport so WPS clients can read it. Answered in `onRequest`,
+  // before any body is read or its content type judged: the method alone decides.
+  const methodNotAllowed = async (req: FastifyRequest, reply: FastifyReply) => {
+    const method = req.method.slice(0, 20);
+    return reply
+      .code(405)
+      .header("Allow", "GET, POST")
+      .type(XML_TYPE)
+      .send(
+        wps1.encodeExceptionReport([
+          {
+            code: "OperationNotSupported",
+            locator: method,
+            text: `HTTP method ${method} is not supported at /wps; use GET (KVP) or POST (XML)`,
+          },
+        ]),
+      );
+  };
+  app.route({
+    method: ["PUT", "DELETE", "PATCH"],
+    url: "/wps",
+    onRequest: methodNotAllowed,
+    handler: methodNotAllowed,
   });
 
   /** Stored status documents (WPS 1.0.0 `statusLocation`), rendered from the store: never half-written. */
@@ -316,11 +290,6 @@ export async function wps1Plugin(app: FastifyInstance, o: Wps1Options): Promise<
       return sendWps1Exception(reply, e);
     }
   });
-}
-
-function literalType(p: ProcessDefinition, id: string) {
-  const d = p.outputMap.get(id);
-  return d?.kind === "literal" ? d.dataType : undefined;
 }
 
 function safeLang(supported: readonly string[], lang: string | undefined): string | undefined {

@@ -73,7 +73,13 @@ async function importModule(path: string): Promise<Record<string, unknown>> {
   }
 }
 
-/** Every ProcessDefinition a module exports (default export: one or an array; named exports). */
+/**
+ * Every ProcessDefinition a module exports: the default export (one, an array, or an object of them) and the named
+ * exports. A CommonJS module arrives through `import()` with its `module.exports` as the default export, so
+ * `module.exports = defineProcess(…)` is found as it is, and `exports.x = …` / TypeScript's `export default …`
+ * compiled to CommonJS (`exports.default`, what tsx produces in a package without `"type": "module"`) are found
+ * one level down.
+ */
 export function processesOf(mod: Record<string, unknown>): ProcessDefinition[] {
   const found: ProcessDefinition[] = [];
   const add = (v: unknown) => {
@@ -81,7 +87,17 @@ export function processesOf(mod: Record<string, unknown>): ProcessDefinition[] {
     else if (Array.isArray(v))
       for (const x of v) if (isProcessDefinition(x) && !found.includes(x)) found.push(x);
   };
-  add(mod.default);
+  const fromDefault = mod.default;
+  add(fromDefault);
+  if (
+    typeof fromDefault === "object" &&
+    fromDefault !== null &&
+    !Array.isArray(fromDefault) &&
+    !isProcessDefinition(fromDefault)
+  ) {
+    // module.exports (CommonJS) or an object of processes: its own values, one level only.
+    for (const v of Object.values(fromDefault)) add(v);
+  }
   for (const [k, v] of Object.entries(mod)) if (k !== "default") add(v);
   return found;
 }
@@ -102,7 +118,10 @@ export async function loadRegistry(opts: {
   for (const path of opts.modules) {
     const procs = processesOf(await importModule(path));
     if (procs.length === 0)
-      throw new RegistryError(`process module ${path} exports no process made with defineProcess`);
+      throw new RegistryError(
+        `process module ${path} exports no process made with defineProcess (export default defineProcess(…), ` +
+          "module.exports = defineProcess(…), or named exports)",
+      );
     for (const p of procs) entries.push({ process: p, source: { kind: "module", path } });
   }
   return new ProcessRegistry(entries);

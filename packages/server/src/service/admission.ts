@@ -19,7 +19,10 @@ export interface AdmissionLimits {
 
 /**
  * The mode an Execute runs in: `auto` picks sync when the process allows it; an explicit mode the process does not
- * support is refused, naming the protocol's own parameter (`locator`).
+ * support is refused, naming the protocol's own parameter (`locator`): asynchronous execution of a process that
+ * cannot store its response is StorageNotSupported (WPS 1.0.0's code; WPS 2.0.0 NoSuchMode), synchronous execution
+ * of an async-only process NoSuchMode (WPS 1.0.0 InvalidParameterValue, as before the code existed). An output by
+ * reference from a process that stores nothing is ReferenceNotSupported (WPS 1.0.0 StorageNotSupported).
  */
 export function chooseMode(
   p: ProcessDefinition,
@@ -36,19 +39,15 @@ export function chooseMode(
     );
   }
   if (mode === "sync" && !p.jobControl.sync) {
-    throw new RoostError(
-      "InvalidParameter",
-      `Process '${p.identifier}' only supports asynchronous execution`,
-      {
-        locator,
-      },
-    );
+    throw new RoostError("NoSuchMode", `Process '${p.identifier}' only supports asynchronous execution`, {
+      locator,
+    });
   }
   if (!p.jobControl.async) {
     const byRef = outputs.find((o) => o.asReference === true);
     if (byRef)
       throw new RoostError(
-        "StorageNotSupported",
+        "ReferenceNotSupported",
         `Process '${p.identifier}' cannot return outputs by reference`,
         {
           locator: byRef.id,

@@ -8,11 +8,16 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type ComplexInputDefinition,
+  errorList,
+  isRoostError,
   type ProcessDefinition,
+  type RawInput,
   RoostError,
   type SpecValue,
   type ValidatedComplex,
   type ValidatedInputs,
+  ValidationError,
+  validateInputs,
 } from "@roost/core";
 import { checkReference, fetchReference, type ReferencePolicy } from "../fetch/index.js";
 
@@ -33,19 +38,53 @@ function mb(n: number): string {
   return `${(n / 1024 / 1024).toFixed(n < 1024 * 1024 ? 2 : 0)} MB`;
 }
 
+/**
+ * Check raw inputs against the process (`validateInputs`) in the job API's terms: a value the input cannot take —
+ * wrong type, outside its allowed values, a bad bounding box — is WrongInputData (the protocols' own code for it:
+ * WPS 2.0.0 WrongInputData, WPS 1.0.0 InvalidParameterValue as always). Missing, surplus and unknown inputs and
+ * unsupported formats keep their codes.
+ */
+export function readInputs(p: ProcessDefinition, raw: readonly RawInput[]): ValidatedInputs {
+  try {
+    return validateInputs(p, raw);
+  } catch (e) {
+    if (!isRoostError(e)) throw e;
+    const parts = errorList(e).map((x) =>
+      x.code === "InvalidParameter"
+        ? new RoostError("WrongInputData", x.message, { locator: x.locator, cause: x })
+        : x,
+    );
+    throw new ValidationError(parts);
+  }
+}
+
+/**
+ * A reference the fetch module refuses (policy, malformed URL or reference headers: its InvalidParameter errors) is
+ * ReferenceRefused — WPS 2.0.0 DataNotAccessible, WPS 1.0.0 InvalidParameterValue as always.
+ */
+function refusedReference(e: unknown): unknown {
+  if (isRoostError(e) && e.code === "InvalidParameter")
+    return new RoostError("ReferenceRefused", e.message, { locator: e.locator, cause: e });
+  return e;
+}
+
 /** Check every reference of a request against the policy (DNS included) before anything is downloaded. */
 export async function checkReferences(
   p: ProcessDefinition,
   values: ValidatedInputs,
   policy: ReferencePolicy,
 ): Promise<void> {
-  for (const [id, list] of values) {
-    for (const v of list) {
-      if (v.kind === "complex" && v.source.kind === "reference") {
-        await checkReference(v.source.href, policy, id);
-        if (v.source.bodyReference !== undefined) await checkReference(v.source.bodyReference, policy, id);
+  try {
+    for (const [id, list] of values) {
+      for (const v of list) {
+        if (v.kind === "complex" && v.source.kind === "reference") {
+          await checkReference(v.source.href, policy, id);
+          if (v.source.bodyReference !== undefined) await checkReference(v.source.bodyReference, policy, id);
+        }
       }
     }
+  } catch (e) {
+    throw refusedReference(e);
   }
   void p;
 }
@@ -130,6 +169,8 @@ async function writeComplex(
       locator: id,
       ...(signal !== undefined ? { signal } : {}),
     },
-  );
+  ).catch((e: unknown) => {
+    throw refusedReference(e);
+  });
   return { kind: "complex", file: `inputs/${name}`, size, href: v.source.href, ...meta };
 }

@@ -8,10 +8,9 @@
  * backend reports → store (`job-events.ts`, `progress.ts`), recovery (`recovery.ts`), views (`views.ts`), inputs
  * (`inputs.ts`).
  */
-import { readFile, rm, stat } from "node:fs/promises";
+import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import {
-  ACTIVE,
   type ExecuteRequest,
   isJobId,
   isTerminal,
@@ -28,7 +27,6 @@ import {
   type Protocol,
   type RawInput,
   RoostError,
-  validateInputs,
   validateOutputRequests,
   type WorkerPool,
 } from "@roost/core";
@@ -41,14 +39,17 @@ import type { JobLog } from "../storage/job-log.js";
 import { Admission, chooseMode } from "./admission.js";
 import { READ_BUDGET_MS, WRITE_BUDGET_MS, within } from "./deadline.js";
 import { DiskGuard } from "./disk.js";
-import { checkReferences } from "./inputs.js";
-import { JobEvents } from "./job-events.js";
+import { Dismissals } from "./dismissal.js";
+import { checkReferences, readInputs } from "./inputs.js";
+import { type JobChange, JobEvents } from "./job-events.js";
 import { supportedLanguages } from "./languages.js";
 import type { LocalRuns } from "./local-runs.js";
 import { Ownership } from "./ownership.js";
 import { needsDirectory, type PrepareContext, prepareJob } from "./prepare.js";
 import { type RecoveryOptions, recoverJobs, recoverLocalJobs } from "./recovery.js";
 import { purgeRejected, RejectedJobs } from "./rejected.js";
+import { recordRequest } from "./request-record.js";
+import { sweepExpired } from "./retention.js";
 import { SyncJournal } from "./sync-journal.js";
 import { runSync } from "./sync-runner.js";
 import { jobView, outputHref } from "./views.js";
@@ -70,6 +71,8 @@ export interface JobApiOptions {
   readonly outputsUrl: string;
   /** Called when another server has taken this one's jobs over (it was frozen or cut off too long): stop it. */
   readonly onFenced?: () => void;
+  /** Told of every job that reached its final status on this server (metrics). */
+  readonly onFinished?: (job: JobRecord) => void;
 }
 
 /** How a front end asks for an execution. */
@@ -103,6 +106,17 @@ export interface ViewOptions {
   readonly statusLocation?: string;
 }
 
+/** How `p` has settled by the next turn of the event loop. */
+function outcomeNow(p: Promise<unknown>): Promise<"resolved" | "rejected" | "pending"> {
+  return Promise.race([
+    p.then(
+      () => "resolved" as const,
+      () => "rejected" as const,
+    ),
+    new Promise<"pending">((res) => setImmediate(() => res("pending"))),
+  ]);
+}
+
 /** How long {@link JobApi.dismiss} waits for a job to really stop, by default (local jobs stop within the grace). */
 const DISMISS_WAIT_MS = 3000;
 /**
@@ -110,6 +124,8 @@ const DISMISS_WAIT_MS = 3000;
  * of stopped servers (every half lease).
  */
 const TICK_MS = 1000;
+/** How often finished jobs past their retention are removed, ms. */
+const RETENTION_EVERY_MS = 60_000;
 
 /** See the module comment. */
 export class JobApi {
@@ -126,8 +142,10 @@ export class JobApi {
   readonly #disk: DiskGuard;
   readonly #rejected: RejectedJobs;
   readonly #owner: Ownership;
-  /** Jobs whose dismissal (asked through another server) this server already acted on. */
-  readonly #dismissing = new Set<string>();
+  readonly #dismissals: Dismissals;
+  #lastRetention = 0;
+  /** Observers of recorded job changes ({@link JobApi.onJobChange}). */
+  readonly #changeListeners = new Set<(change: JobChange) => void>();
   #tick: NodeJS.Timeout | undefined;
   #lastSweep = 0;
   #started = false;
@@ -144,6 +162,10 @@ export class JobApi {
       logger: o.logger,
       runs: this.#runs,
       journal: this.#journal,
+      ...(o.onFinished ? { finished: o.onFinished } : {}),
+      onChange: (change) => {
+        for (const l of this.#changeListeners) l(change);
+      },
     });
     this.#prepare = {
       registry: o.registry,
@@ -160,11 +182,21 @@ export class JobApi {
       logger: o.logger,
       url: o.config.server.public_url,
       leaseMs: o.config.server.lease * 1000,
-      onTakeOver: (jobs) => this.#adopt(jobs),
+      onTakeOver: (jobs, _from, why) => this.#adopt(jobs, why),
       onFenced: () => {
         this.#started = false;
         o.onFenced?.();
       },
+    });
+    this.#dismissals = new Dismissals({
+      store: o.store,
+      pool: o.pool,
+      remotes: this.#remotes,
+      runs: this.#runs,
+      events: this.#events,
+      jobLog: o.jobLog,
+      logger: o.logger,
+      owner: () => this.#owner.id,
     });
     this.#admission = new Admission(o.pool, {
       maxQueued: o.config.jobs.max_queued,
@@ -182,6 +214,21 @@ export class JobApi {
     const p = this.#o.registry.get(id);
     if (!p) throw new RoostError("NoSuchProcess", `No process '${id.slice(0, 100)}'`, { locator });
     return p;
+  }
+
+  /**
+   * Hear of every change of the jobs this server runs or monitors, once it is recorded (starts, progress writes,
+   * ends). The listener is called synchronously on the job events' path: it must hand real work off (the OGC API
+   * callbacks queue their POSTs). Returns the function that stops listening.
+   */
+  onJobChange(listener: (change: JobChange) => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  /** The policy every outbound URL obeys (input references, OGC API callbacks). */
+  get referencePolicy(): ReferencePolicy {
+    return this.#o.policy;
   }
 
   /** Absolute URL prefix of published outputs. */
@@ -239,9 +286,42 @@ export class JobApi {
     this.#started = true;
   }
 
+  /**
+   * Readiness: the store answers, the data directory takes a file, every backend answers. Each check is bounded
+   * (the store by the read budget), so a hung database makes the server "not ready", not a hung probe.
+   */
+  async readiness(): Promise<{ readonly ready: boolean; readonly checks: Record<string, string> }> {
+    const checks: Record<string, string> = {};
+    let ready = this.#started;
+    if (!this.#started) checks.server = "starting or stopping";
+    try {
+      await within(this.#o.store.listServers(), READ_BUDGET_MS);
+      checks.store = "ok";
+    } catch (e) {
+      ready = false;
+      checks.store = (e as Error).message;
+    }
+    try {
+      const probe = join(this.#o.config.server.data_dir, `.ready.${process.pid}`);
+      await writeFile(probe, "");
+      await rm(probe, { force: true });
+      checks.data_dir = "ok";
+    } catch (e) {
+      ready = false;
+      checks.data_dir = `not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+    }
+    checks.local = "ok";
+    for (const [kind, b] of this.#remotes) {
+      const h = b.health();
+      if (!h.ok) ready = false;
+      checks[kind] = h.ok ? "ok" : (h.detail ?? "unavailable");
+    }
+    return { ready, checks };
+  }
+
   /** Jobs taken over from a stopped server: recovered as this server's own. */
-  async #adopt(jobs: readonly JobRecord[]): Promise<void> {
-    await recoverJobs(this.#recovery, jobs, "recovered jobs of a stopped server");
+  async #adopt(jobs: readonly JobRecord[], why: "restart" | "takeover"): Promise<void> {
+    await recoverJobs(this.#recovery, jobs, why);
     for (const b of this.#remotes.values()) b.reconcile();
   }
 
@@ -252,20 +332,16 @@ export class JobApi {
       this.#lastSweep = Date.now();
       await this.#owner.sweep();
     }
-    await this.#watchDismissals().catch(() => {});
-  }
-
-  /** Act on dismissals of this server's jobs asked through another server (which only flags them). */
-  async #watchDismissals(): Promise<void> {
-    const mine = await this.#o.store.listActive(undefined, this.#owner.id);
-    const asked = new Set(mine.filter((j) => j.dismissRequested).map((j) => j.id));
-    for (const id of this.#dismissing) if (!asked.has(id)) this.#dismissing.delete(id);
-    for (const job of mine) {
-      if (!job.dismissRequested || this.#dismissing.has(job.id)) continue;
-      this.#dismissing.add(job.id);
-      await this.#stopJob(job).catch((e: unknown) =>
-        this.#log.warn({ jobId: job.id, err: (e as Error).message }, "dismissing a job failed"),
+    await this.#dismissals.watch().catch(() => {});
+    if (Date.now() - this.#lastRetention >= RETENTION_EVERY_MS) {
+      this.#lastRetention = Date.now();
+      const removed = await sweepExpired(this.#o.store, this.#o.dirs, this.#o.config.jobs.retention).catch(
+        (e: unknown) => {
+          this.#log.warn({ err: (e as Error).message }, "the retention sweep failed");
+          return 0;
+        },
       );
+      if (removed > 0) this.#log.info({ removed }, "removed jobs past their retention");
     }
   }
 
@@ -293,7 +369,7 @@ export class JobApi {
       });
     const p = this.process(req.processId);
     const outputs = validateOutputRequests(p, req.outputs);
-    const values = validateInputs(p, req.inputs);
+    const values = readInputs(p, req.inputs);
     const cfg = this.#o.config;
     const mode = chooseMode(p, req, outputs, opts.modeLocator ?? "mode");
     const backend = mode === "sync" ? "local" : this.backendFor(p.identifier);
@@ -331,6 +407,7 @@ export class JobApi {
         statusUpdates: opts.statusUpdates ?? true,
         language: opts.language,
         ...(req.subscriber !== undefined ? { subscriber: req.subscriber } : {}),
+        inputs: recordRequest(p, new Set(req.inputs.map((i) => i.id)), values, outputs, req.response),
       };
       if (mode === "sync") {
         const base = {
@@ -362,7 +439,13 @@ export class JobApi {
         request,
         owner: this.#owner.id,
       });
-      await within(inserting, WRITE_BUDGET_MS);
+      const insert = inserting;
+      await within(insert, WRITE_BUDGET_MS).catch(async (e: unknown) => {
+        // The insert itself failed (connection refused, disk full): nothing was written — clean up at once below.
+        // Only an insert still pending when the budget ran out may commit later.
+        if ((await outcomeNow(insert)) === "rejected") inserting = undefined;
+        throw e;
+      });
       inserting = undefined;
       committed = true;
       this.#o.jobLog.write(jobId, "accepted", { process: p.identifier, backend });
@@ -486,16 +569,7 @@ export class JobApi {
   async dismiss(id: string, opts: { readonly waitMs?: number } = {}): Promise<JobRecord> {
     const job = await this.getJob(id);
     if (isTerminal(job.status)) return job;
-    const local = this.#runs.get(id);
-    if (local) local.dismiss = true;
-    await this.#o.store.update(id, ACTIVE, { dismissRequested: true });
-    this.#o.jobLog.write(id, "dismiss-requested");
-    // Another server's job: the flag is the request; its owner acts on it within a second (or, if that server has
-    // stopped, whoever takes its jobs over finds it flagged).
-    if (!job.owner || job.owner === this.#owner.id) {
-      this.#dismissing.add(id);
-      await this.#stopJob(job);
-    }
+    await this.#dismissals.request(job);
     let now = (await this.#o.store.get(id)) ?? job;
     const deadline = Date.now() + (opts.waitMs ?? 0);
     while (!isTerminal(now.status) && Date.now() < deadline) {
@@ -503,30 +577,6 @@ export class JobApi {
       now = (await this.job(id)) ?? now;
     }
     return now;
-  }
-
-  /** Stop one of this server's jobs: scancel, stop the local worker, or end a job that never reached a backend. */
-  async #stopJob(job: JobRecord): Promise<void> {
-    const id = job.id;
-    const local = this.#runs.get(id);
-    if (local) local.dismiss = true;
-    const remote = this.#remotes.get(job.backend);
-    if (remote) {
-      // scancel (or no submission at all); the monitor confirms by polling and the job becomes dismissed.
-      await remote.dismiss(job);
-    } else if (local) {
-      await this.#o.pool.cancel(local.ref);
-    } else if (job.status === "accepted") {
-      await new Promise<void>((done) =>
-        this.#events.enqueue(id, async () => {
-          await this.#o.store.transition(id, ["accepted"], "dismissed", {
-            finishedAt: Date.now(),
-            message: "Job dismissed",
-          });
-          done();
-        }),
-      );
-    }
   }
 
   /** How long a front end's dismiss should wait by default, ms. */
@@ -548,6 +598,22 @@ export class JobApi {
       });
     await rm(this.#o.dirs.job(id), { recursive: true, force: true });
     await this.#o.store.delete(id);
+    return true;
+  }
+
+  /**
+   * Remove the files of a dismissed job — inputs, attempts (work directories), outputs, spec — keeping only its
+   * `job.log` as the trail of what happened. Anything but a dismissed job is left alone (a finished job's results
+   * stay until the operator's retention removes them). Returns whether the job was dismissed.
+   */
+  async removeDismissedFiles(jobId: string): Promise<boolean> {
+    const job = await this.job(jobId);
+    if (job?.status !== "dismissed") return false;
+    const dir = this.#o.dirs.job(jobId);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    await Promise.all(
+      names.filter((n) => n !== "job.log").map((n) => rm(join(dir, n), { recursive: true, force: true })),
+    );
     return true;
   }
 

@@ -26,8 +26,15 @@ export interface OwnershipOptions {
   readonly url: string;
   /** Lease length, ms. */
   readonly leaseMs: number;
-  /** Called with the active jobs taken over from a dead instance. */
-  readonly onTakeOver: (jobs: readonly JobRecord[], from: ServerLease) => Promise<void>;
+  /**
+   * Called with the active jobs taken over from a dead instance; `restart` when it was a predecessor on this host
+   * (this server's previous run, as far as its jobs are concerned), `takeover` for another server.
+   */
+  readonly onTakeOver: (
+    jobs: readonly JobRecord[],
+    from: ServerLease,
+    why: "restart" | "takeover",
+  ) => Promise<void>;
   /** Called once when this instance finds it has been taken over (its row is gone). */
   readonly onFenced: () => void;
 }
@@ -145,7 +152,8 @@ export class Ownership {
     }
     for (const s of servers) {
       if (s.id === this.id) continue;
-      const dead = this.#goneHere(s) || (trusted && s.leaseUntil < now);
+      const here = this.#goneHere(s);
+      const dead = here || (trusted && s.leaseUntil < now);
       if (!dead) continue;
       try {
         const jobs = await this.#o.store.takeOver(s.id, this.id);
@@ -155,7 +163,7 @@ export class Ownership {
             { from: s.id, host: s.host, pid: s.pid, jobs: jobs.length },
             "took over the jobs of a server that stopped",
           );
-          await this.#o.onTakeOver(jobs, s);
+          await this.#o.onTakeOver(jobs, s, here ? "restart" : "takeover");
         }
       } catch (e) {
         this.#o.logger.warn(

@@ -43,21 +43,39 @@ interface Tally {
 
 /** See the module comment. */
 export async function recoverLocalJobs(o: RecoveryOptions): Promise<void> {
-  await recoverJobs(o, await o.store.listActive("local", o.owner), "recovered jobs from the previous run");
+  await recoverJobs(o, await o.store.listActive("local", o.owner), "restart");
 }
 
-/** Recover `jobs` (local ones of this server, or taken over from a stopped one), the same way as at start-up. */
+/** What was interrupted: this server's previous run, or another server that stopped. */
+const INTERRUPTED = {
+  restart: "The server restarted while the job was running; submit it again",
+  takeover: "The server running the job stopped while the job was running; submit it again",
+} as const;
+
+/**
+ * Recover `jobs` — this server's own after a restart, or taken over from a stopped server — the same way: the
+ * attempt files decide.
+ */
 export async function recoverJobs(
   o: RecoveryOptions,
   jobs: readonly JobRecord[],
-  what: string,
+  why: keyof typeof INTERRUPTED,
 ): Promise<void> {
   const tally: Tally = { resubmitted: 0, applied: 0, interrupted: 0 };
-  for (const job of jobs) if (job.backend === "local") await recoverJob(o, job, tally);
-  if (jobs.length > 0) o.logger.info({ active: jobs.length, ...tally }, what);
+  for (const job of jobs) if (job.backend === "local") await recoverJob(o, job, tally, INTERRUPTED[why]);
+  if (jobs.length > 0)
+    o.logger.info(
+      { active: jobs.length, ...tally },
+      why === "restart" ? "recovered jobs from the previous run" : "recovered the jobs of a stopped server",
+    );
 }
 
-async function recoverJob(o: RecoveryOptions, job: JobRecord, tally: Tally): Promise<void> {
+async function recoverJob(
+  o: RecoveryOptions,
+  job: JobRecord,
+  tally: Tally,
+  interrupted: string,
+): Promise<void> {
   if (job.mode === "sync") {
     await o.events.fail(job.id, {
       kind: "internal",
@@ -72,24 +90,18 @@ async function recoverJob(o: RecoveryOptions, job: JobRecord, tally: Tally): Pro
   if (last !== undefined) {
     const files = await readAttempt(o.dirs.attempt(job.id, last), job.id, last, "outcome");
     if (files.result) {
-      await applyOutcome(o, job, last, files.started?.at);
+      await applyOutcome(o, job, last, files.started?.at || undefined);
       o.events.listener.finished(files.result);
       tally.applied++;
       return;
     }
     if (files.started || job.status === "running") {
-      await o.events.fail(job.id, {
-        kind: "crashed",
-        message: "The server restarted while the job was running; submit it again",
-      });
+      await o.events.fail(job.id, { kind: "crashed", message: interrupted });
       tally.interrupted++;
       return;
     }
   } else if (job.status === "running") {
-    await o.events.fail(job.id, {
-      kind: "crashed",
-      message: "The server restarted while the job was running; submit it again",
-    });
+    await o.events.fail(job.id, { kind: "crashed", message: interrupted });
     tally.interrupted++;
     return;
   }

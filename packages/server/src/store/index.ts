@@ -13,7 +13,7 @@
  */
 import type { JobStore } from "@roost/core";
 import { mapStoreError, type StoreLogger } from "./errors.js";
-import { KyselyJobStore } from "./kysely-store.js";
+import { KyselyJobStore, type StoreObserver } from "./kysely-store.js";
 import { migrateToLatest } from "./migrations/index.js";
 import { createPostgresDatabase } from "./postgres/dialect.js";
 import type { OpenedDatabase } from "./profile.js";
@@ -39,6 +39,8 @@ export interface StoreOptions {
   readonly durability?: SqliteDurability | undefined;
   /** Receives driver errors behind ServiceUnavailable and lost connections. */
   readonly logger?: StoreLogger | undefined;
+  /** Told of every call's latency and outcome (metrics). */
+  readonly observe?: StoreObserver | undefined;
 }
 
 /** Which adapter a URL selects, and its target. */
@@ -99,7 +101,7 @@ export async function openKyselyStore(options: StoreOptions): Promise<KyselyJobS
     });
     throw mapStoreError(e, logger);
   }
-  return new KyselyJobStore(created.db, created.profile, logger);
+  return new KyselyJobStore(created.db, created.profile, logger, options.observe);
 }
 
 /**

@@ -22,6 +22,9 @@ import { type JobQueries, jobQueries } from "./queries.js";
 import { rowToJob } from "./rows.js";
 import type { Database } from "./schema.js";
 
+/** Told of every store call's latency and outcome (metrics). */
+export type StoreObserver = (operation: string, seconds: number, ok: boolean) => void;
+
 /**
  * Refuse a transition the lifecycle does not allow: that is a bug in the caller, not a lost race, so it throws
  * instead of returning undefined.
@@ -53,35 +56,43 @@ export class KyselyJobStore implements JobStore {
    */
   readonly queries: JobQueries;
   readonly #logger: StoreLogger | undefined;
+  readonly #observe: StoreObserver | undefined;
   #closed: Promise<void> | undefined;
 
-  constructor(db: Kysely<Database>, profile: DialectProfile, logger?: StoreLogger) {
+  constructor(db: Kysely<Database>, profile: DialectProfile, logger?: StoreLogger, observe?: StoreObserver) {
     this.kind = profile.kind;
     this.db = db;
     this.queries = jobQueries(db, profile);
     this.#logger = logger;
+    this.#observe = observe;
   }
 
-  /** Run `fn`, turning "database unavailable" failures into ServiceUnavailable. */
-  async #run<T>(fn: () => Promise<T>): Promise<T> {
+  /** Run operation `op`, turning "database unavailable" failures into ServiceUnavailable; timed for metrics. */
+  async #run<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    const t0 = this.#observe ? process.hrtime.bigint() : 0n;
+    let ok = false;
     try {
-      return await fn();
+      const r = await fn();
+      ok = true;
+      return r;
     } catch (e) {
       throw mapStoreError(e, this.#logger);
+    } finally {
+      if (this.#observe) this.#observe(op, Number(process.hrtime.bigint() - t0) / 1e9, ok);
     }
   }
 
   async insert(job: NewJob): Promise<void> {
-    await this.#run(() => this.queries.insert([job], Date.now()).execute());
+    await this.#run("insert", () => this.queries.insert([job], Date.now()).execute());
   }
 
   async insertFinished(jobs: readonly FinishedJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.#run(() => this.queries.insertFinished(jobs).execute());
+    await this.#run("insertFinished", () => this.queries.insertFinished(jobs).execute());
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
-    const row = await this.#run(() => this.queries.get(id).executeTakeFirst());
+    const row = await this.#run("get", () => this.queries.get(id).executeTakeFirst());
     return row === undefined ? undefined : rowToJob(row);
   }
 
@@ -92,48 +103,53 @@ export class KyselyJobStore implements JobStore {
     patch: JobPatch = {},
   ): Promise<JobRecord | undefined> {
     checkTransition(from, to);
-    const row = await this.#run(() =>
+    const row = await this.#run("transition", () =>
       this.queries.transition(id, from, to, patch, Date.now()).executeTakeFirst(),
     );
     return row === undefined ? undefined : rowToJob(row);
   }
 
   async update(id: string, whileIn: readonly JobStatus[], patch: JobPatch): Promise<boolean> {
-    const result = await this.#run(() =>
+    const result = await this.#run("update", () =>
       this.queries.update(id, whileIn, patch, Date.now()).executeTakeFirst(),
     );
     return result.numUpdatedRows > 0n;
   }
 
   async listActive(backend?: string, owner?: string): Promise<JobRecord[]> {
-    const rows = await this.#run(() => this.queries.listActive(backend, owner).execute());
-    return rows.map(rowToJob);
+    const rows = await this.#run("listActive", () => this.queries.listActive(backend, owner).execute());
+    // Oldest first, ties by id (the query leaves the order to us, see `queries.listActive`).
+    return rows
+      .map(rowToJob)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   async nextAccepted(backend: string, limit: number): Promise<JobRecord[]> {
-    const rows = await this.#run(() => this.queries.nextAccepted(backend, limit).execute());
+    const rows = await this.#run("nextAccepted", () => this.queries.nextAccepted(backend, limit).execute());
     return rows.map(rowToJob);
   }
 
   async count(statuses: readonly JobStatus[], backend?: string): Promise<number> {
     if (statuses.length === 0) return 0;
-    const row = await this.#run(() => this.queries.count(statuses, backend).executeTakeFirstOrThrow());
+    const row = await this.#run("count", () =>
+      this.queries.count(statuses, backend).executeTakeFirstOrThrow(),
+    );
     return Number(row.n);
   }
 
   async list(query?: JobListQuery): Promise<JobRecord[]> {
     if (query?.status !== undefined && query.status.length === 0) return [];
-    const rows = await this.#run(() => this.queries.list(query).execute());
+    const rows = await this.#run("list", () => this.queries.list(query).execute());
     return rows.map(rowToJob);
   }
 
   async delete(id: string): Promise<boolean> {
-    const result = await this.#run(() => this.queries.delete(id).executeTakeFirst());
+    const result = await this.#run("delete", () => this.queries.delete(id).executeTakeFirst());
     return result.numDeletedRows > 0n;
   }
 
   async registerServer(s: ServerLease): Promise<void> {
-    await this.#run(() =>
+    await this.#run("registerServer", () =>
       this.queries
         .registerServer({
           id: s.id,
@@ -148,12 +164,12 @@ export class KyselyJobStore implements JobStore {
   }
 
   async renewLease(id: string, leaseUntil: number): Promise<boolean> {
-    const r = await this.#run(() => this.queries.renewLease(id, leaseUntil).executeTakeFirst());
+    const r = await this.#run("renewLease", () => this.queries.renewLease(id, leaseUntil).executeTakeFirst());
     return r.numUpdatedRows > 0n;
   }
 
   async listServers(): Promise<ServerLease[]> {
-    const rows = await this.#run(() => this.queries.listServers().execute());
+    const rows = await this.#run("listServers", () => this.queries.listServers().execute());
     return rows.map((r) => ({
       id: r.id,
       host: r.host,
@@ -165,11 +181,19 @@ export class KyselyJobStore implements JobStore {
   }
 
   async removeServer(id: string): Promise<void> {
-    await this.#run(() => this.queries.removeServer(id).execute());
+    await this.#run("removeServer", () => this.queries.removeServer(id).execute());
+  }
+
+  async listExpired(status: JobStatus, cutoff: number, limit: number): Promise<string[]> {
+    if (!["succeeded", "failed", "dismissed"].includes(status)) return [];
+    const rows = await this.#run("listExpired", () =>
+      this.queries.listExpired(status, cutoff, limit).execute(),
+    );
+    return rows.map((r) => r.id);
   }
 
   async takeOver(from: string, to: string): Promise<JobRecord[]> {
-    const rows = await this.#run(() => this.queries.takeOver(from, to, Date.now()).execute());
+    const rows = await this.#run("takeOver", () => this.queries.takeOver(from, to, Date.now()).execute());
     return rows.map(rowToJob);
   }
 

@@ -14,11 +14,12 @@
  * a<n>/slurm-<id>.out  the job's stdout/stderr (slurmstepd's own messages, e.g. the OOM kill, land here too)
  * ```
  */
-import { linkSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, linkSync, openSync, unlinkSync, writeFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { WorkerProgress, WorkerResult } from "@roost/core";
 import { writeFileAtomic } from "../storage/atomic.js";
+import { isNoSpace } from "../storage/no-space.js";
 
 /** File names inside an attempt directory. */
 export const ATTEMPT_FILES = Object.freeze({
@@ -105,7 +106,10 @@ export async function readAttempt(
   const r = parseJson<WorkerResult>(result);
   const code = exitcode !== undefined && /^\s*\d+\s*$/.test(exitcode) ? Number(exitcode) : undefined;
   const hb = heartbeat !== undefined && /^\s*\d+\s*$/.test(heartbeat) ? Number(heartbeat) : undefined;
-  const s = parseJson<StartedInfo>(started);
+  // An empty claim (made on a full disk, see claimAttempt) is a claim without details.
+  const s =
+    parseJson<StartedInfo>(started) ??
+    (started !== undefined ? { host: "", pid: 0, restartCount: 0, at: 0 } : undefined);
   return {
     ...(s ? { started: s } : {}),
     ...(hb !== undefined ? { heartbeat: hb } : {}),
@@ -133,7 +137,25 @@ export async function slurmOutputTail(dir: string, slurmJobId: string, maxBytes 
  */
 export function claimAttempt(dir: string, info: StartedInfo): boolean {
   const tmp = join(dir, `.started.${process.pid}.tmp`);
-  writeFileSync(tmp, JSON.stringify(info));
+  try {
+    writeFileSync(tmp, JSON.stringify(info));
+  } catch (e) {
+    if (!isNoSpace(e)) throw e;
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // not created
+    }
+    // A full disk still lets an empty file be created: claim with an exclusive create (O_EXCL; atomic on local
+    // filesystems and NFSv3+). The claim then carries no details, and readers treat an empty claim as a claim.
+    try {
+      closeSync(openSync(join(dir, ATTEMPT_FILES.started), "wx"));
+      return true;
+    } catch (x) {
+      if ((x as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw x;
+    }
+  }
   try {
     linkSync(tmp, join(dir, ATTEMPT_FILES.started));
     return true;

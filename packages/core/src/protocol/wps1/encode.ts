@@ -28,6 +28,15 @@ const ROOT_NS: readonly (readonly [string, string])[] = [
   ["xmlns:xsi", NS.xsi],
 ];
 
+/**
+ * Text written inside `wps:ProcessFailed`, before its `ows:ExceptionReport`. The schema's ProcessFailedType has
+ * element-only content, so the reason cannot be written there (it is in the report) — but whitespace is allowed,
+ * and it matters: OWSLib sets `statusMessage` to the element's text, which is `None` without any, and birdy's
+ * progress loop (`WPSClient(progress=True)`) then crashes on `statusMessage[:50]`. PyWPS's indented documents
+ * carry whitespace there, which is why birdy works against it.
+ */
+export const PROCESS_FAILED_TEXT = " ";
+
 function metadata(w: XmlWriter, links: readonly MetadataLink[] | undefined): void {
   for (const m of links ?? []) {
     w.leaf("ows:Metadata", [
@@ -545,13 +554,13 @@ export function encodeExecuteResponse(view: JobView, serviceInstance: string): s
       w.leaf("wps:ProcessSucceeded", undefined, s.message);
       break;
     case "failed":
-      w.open("wps:ProcessFailed");
+      w.open("wps:ProcessFailed").text(PROCESS_FAILED_TEXT);
       exceptions(w, s.errors);
       w.close("wps:ProcessFailed");
       break;
     case "dismissed":
       // WPS 1.0.0 has no dismissed state: report it as a failure that says so.
-      w.open("wps:ProcessFailed");
+      w.open("wps:ProcessFailed").text(PROCESS_FAILED_TEXT);
       exceptions(w, [{ code: "NoApplicableCode", text: s.message }]);
       w.close("wps:ProcessFailed");
       break;

@@ -65,8 +65,10 @@ export interface OfferingOptions {
 }
 
 /**
- * `processPropertiesAttributes` of a ProcessSummary or ProcessOffering: every process can return any output by
- * value or by reference (Roost stores every output), and the process model is the native one.
+ * `processPropertiesAttributes` of a ProcessSummary or ProcessOffering: a process that runs asynchronously can
+ * return any output by value or by reference (its outputs are stored); a sync-only process stores nothing, so it
+ * offers values only (the server refuses `transmission="reference"` for it with StorageNotSupported). The process
+ * model is the native one.
  */
 export function offeringAttrs(p: ProcessDefinition, o: OfferingOptions): Attrs {
   const jobControl = [
@@ -76,7 +78,7 @@ export function offeringAttrs(p: ProcessDefinition, o: OfferingOptions): Attrs {
   ];
   return [
     ["jobControlOptions", jobControl.join(" ")],
-    ["outputTransmission", "value reference"],
+    ["outputTransmission", p.jobControl.async ? "value reference" : "value"],
     ["processVersion", processVersionOf(p.version)],
     ["processModel", "native"],
   ];

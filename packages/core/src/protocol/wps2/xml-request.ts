@@ -208,7 +208,11 @@ function execute(root: XmlElement): Wps2ExecuteRequest {
   // `/req/service/model/execute/request/raw-for-single-output`. No Output at all is allowed: the process's only
   // output is meant (the execution service checks that there is exactly one).
   if (response === "raw" && outputs.length > 1)
-    throw bad("response=raw returns a single output; request exactly one wps:Output", "response");
+    throw new RoostError(
+      "TooManyOutputs",
+      "response=raw returns a single output; request exactly one wps:Output",
+      { locator: "response" },
+    );
   const language = attr(root, "lang", NS.xml)?.trim();
   return {
     processId,

@@ -32,6 +32,8 @@ export interface SlurmCliOptions {
   readonly timeoutMs?: number;
   /** Environment of the calls (default: the server's). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Told of every call's latency and outcome (metrics). */
+  readonly observe?: (cmd: SlurmCommand, seconds: number, ok: boolean) => void;
 }
 
 /** A bounded runner of Slurm commands. */
@@ -73,8 +75,10 @@ export class SlurmCli {
       await new Promise<void>((r) => (cmd === "sbatch" ? this.#waiting.push(r) : this.#waiting.unshift(r)));
     this.#running++;
     this.calls[cmd]++;
+    const t0 = process.hrtime.bigint();
+    let ok = false;
     try {
-      return await new Promise<CliResult>((resolve) => {
+      const result = await new Promise<CliResult>((resolve) => {
         execFile(
           this.path(cmd),
           args,
@@ -95,7 +99,10 @@ export class SlurmCli {
           },
         );
       });
+      ok = result.code === 0;
+      return result;
     } finally {
+      this.#o.observe?.(cmd, Number(process.hrtime.bigint() - t0) / 1e9, ok);
       this.#running--;
       this.#waiting.shift()?.();
     }

@@ -84,6 +84,7 @@ export function slurmSchedulerFromConfig(
   processIds: readonly string[],
   logger: SlurmSchedulerLogger,
   serverEnv: Readonly<Record<string, string | undefined>>,
+  observe?: (cmd: string, seconds: number, ok: boolean) => void,
 ): SlurmScheduler {
   const s = config.slurm;
   const workerCommand = s.worker_command.length > 0 ? [...s.worker_command] : defaultWorkerCommand();
@@ -99,7 +100,11 @@ export function slurmSchedulerFromConfig(
   if (s.bin_dir !== "" && !isAbsolute(s.bin_dir))
     throw new ConfigError(`slurm.bin_dir: '${s.bin_dir}' must be absolute`);
   return new SlurmScheduler({
-    cli: new SlurmCli({ binDir: s.bin_dir, maxConcurrent: s.max_concurrent_commands }),
+    cli: new SlurmCli({
+      binDir: s.bin_dir,
+      maxConcurrent: s.max_concurrent_commands,
+      ...(observe ? { observe } : {}),
+    }),
     workerCommand,
     optionsFor: slurmOptions(s, processIds),
     env: jobEnvironment(s, serverEnv),
@@ -150,6 +155,7 @@ export function monitoredSlurmBackend(
       submit: (req) => monitor.submit(req),
       dismiss: (job) => monitor.dismiss(job),
       reconcile: () => monitor.reconcile(),
+      health: () => monitor.health(),
       async stop() {
         await monitor.stop();
         // Slurm jobs outlive the server on purpose: the next start reconciles them.

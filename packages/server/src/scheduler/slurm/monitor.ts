@@ -185,6 +185,13 @@ export class JobMonitor implements MonitoredBackend {
     this.#schedule(0);
   }
 
+  /** False while the scheduler cannot be polled (readiness). */
+  health(): { readonly ok: boolean; readonly detail?: string } {
+    return this.#degraded
+      ? { ok: false, detail: `${this.#label} does not answer (polling fails; jobs keep their state)` }
+      : { ok: true };
+  }
+
   /** Pick up jobs that became this monitor's (taken over from a stopped server) at the next tick. */
   reconcile(): void {
     this.#lastResync = 0;
