@@ -91,10 +91,14 @@ describe.runIf(run)("web UI in Chromium: history, results, safety", () => {
     expect(await page.locator("table.csv tbody tr").first().locator("td").first().textContent()).toBe(
       "Town 1, north",
     );
-    await page.waitForFunction(`document.querySelector(".output-preview img")?.naturalWidth === 2`);
+    await expect
+      .poll(() =>
+        page.locator(".output-preview img").evaluate((img) => (img as { naturalWidth: number }).naturalWidth),
+      )
+      .toBe(2);
     // Maps: the basemap's countries and the result's shapes drawn, from this server only.
-    await page.waitForFunction(`document.querySelectorAll(".leaflet-container").length === 2`);
-    await page.waitForFunction(`document.querySelectorAll(".leaflet-overlay-pane path").length > 100`);
+    await expect.poll(() => page.locator(".leaflet-container").count()).toBe(2);
+    await expect.poll(() => page.locator(".leaflet-overlay-pane path").count()).toBeGreaterThan(100);
     expect(await page.locator("[data-output=note] pre").textContent()).toBe("first line\nsecond line");
     expect(await page.locator("[data-output=table] .size").textContent()).toMatch(/\d+ B$/);
     expect(w?.requests.some((r) => /\/ui\/assets\/basemap-[0-9a-f]+\.json$/.test(r))).toBe(true);
@@ -106,7 +110,7 @@ describe.runIf(run)("web UI in Chromium: history, results, safety", () => {
     await page.getByRole("button", { name: "Draw on map" }).click();
     const map = page.locator(".map.has-map");
     await map.waitFor();
-    await page.waitForFunction(`document.querySelectorAll(".leaflet-overlay-pane path").length > 100`);
+    await expect.poll(() => page.locator(".leaflet-overlay-pane path").count()).toBeGreaterThan(100);
     await page.getByRole("button", { name: "Draw a box" }).click();
     const box = await map.boundingBox();
     if (!box) throw new Error("no map");
@@ -120,9 +124,7 @@ describe.runIf(run)("web UI in Chromium: history, results, safety", () => {
     expect(miny).toBeLessThan(maxy);
     expect(minx).toBeGreaterThanOrEqual(-180);
     expect(maxy).toBeLessThanOrEqual(90);
-    await page.waitForFunction(
-      `document.querySelector("#code-json")?.textContent?.includes(${JSON.stringify(String(minx))})`,
-    );
+    await page.locator("#code-json", { hasText: String(minx) }).waitFor();
     await shot("form-bbox");
   });
 
@@ -137,7 +139,7 @@ describe.runIf(run)("web UI in Chromium: history, results, safety", () => {
     expect(await row(failed).locator("[data-role=status]").textContent()).toBe("failed");
     expect(await row(hello).locator("td[data-label=Duration]").textContent()).toMatch(/\d/);
     await shot("history");
-    await page.getByLabel("Status").selectOption("failed");
+    await page.getByLabel("Status", { exact: true }).selectOption("failed");
     await page.getByRole("button", { name: "Filter" }).click();
     await page.waitForURL(/status=failed/);
     expect(await row(failed).count()).toBe(1);
@@ -174,7 +176,7 @@ describe.runIf(run)("web UI in Chromium: history, results, safety", () => {
 
   it("phone-sized screens: nothing wider than the screen, the form usable", async () => {
     const { page, shot } = await open("/processes", 390, 844);
-    const overflow = () => page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+    const overflow = () => page.locator("html").evaluate((root) => root.scrollWidth - root.clientWidth);
     expect(await overflow()).toBeLessThanOrEqual(0);
     await shot("phone-catalogue");
     await page.goto(`${t.base}/processes/inout`);

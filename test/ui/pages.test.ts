@@ -111,8 +111,20 @@ describe("catalogue, history, conformance", () => {
       expect(html).toContain(`<code class="ident">${p.identifier.replace(/&/g, "&amp;")}</code>`);
     expect(html).not.toContain(XSS);
     expect((html.match(/<li class="card"/g) ?? []).length).toBe(t.server.service.processes().length);
-    // Without script, ?q= filters on the server: non-matching cards are hidden.
-    const filtered = await t.ui.renderer.render("processes", list, req("/processes?q=gallery"));
+    // Without script, the search form asks the landing page (`/?q=`), which hides the cards that do not match.
+    expect(html).toMatch(/<form class="search" role="search" method="get" action="\/">/);
+    const landing = ogcapi.encodeLandingPage(
+      {
+        title: "Roost",
+        keywords: [],
+        fees: "",
+        accessConstraints: "",
+        provider: { name: "x" },
+        languages: ["en-US"],
+      },
+      t.urls,
+    );
+    const filtered = await t.ui.renderer.render("landing", landing, req("/?q=gallery"));
     expect(
       (filtered.match(/<li class="card"[^>]*>/g) ?? []).filter((c) => !c.includes("hidden")).length,
     ).toBe(1);

@@ -6,7 +6,7 @@
 import { ogcapi } from "@roost/core";
 import { ogcUrls, type PageRequest, type UiContext } from "./context.js";
 import { html, type SafeHtml } from "./html.js";
-import { page, uiPath } from "./layout.js";
+import { asHtml, page, uiPath } from "./layout.js";
 import { modeBadges } from "./process-page.js";
 
 function searchText(s: ogcapi.ProcessSummary): string {
@@ -33,17 +33,31 @@ function catalogue(
   const shown = q === "" ? list : list.filter(matches);
   return html`<section class="catalogue" aria-labelledby="catalogue-h">
 <div class="catalogue-head"><h2 id="catalogue-h"${heading ? "" : html` class="sr-only"`}>Processes</h2>
-<form class="search" role="search" method="get" action="${uiPath(ctx, "/processes")}"><label for="process-search">Search processes</label><input type="search" id="process-search" name="q" value="${q}" placeholder="title, identifier, keyword…" autocomplete="off" aria-controls="process-list"><button type="submit" class="secondary">Search</button></form></div>
+<form class="search" role="search" method="get" action="${uiPath(ctx, "/")}"><label for="process-search">Search processes</label><input type="search" id="process-search" name="q" value="${q}" placeholder="title, identifier, keyword…" autocomplete="off" aria-controls="process-list"><button type="submit" class="secondary">Search</button></form></div>
 <p class="count" data-role="count" role="status" aria-live="polite">${shown.length === list.length ? `${list.length} processes` : `${shown.length} of ${list.length} processes`}</p>
 <ul class="cards" id="process-list">${list.map((s) => card(ctx, s, q !== "" && !matches(s)))}</ul>
 <p class="empty" data-role="empty"${shown.length === 0 ? "" : html` hidden`}>No process matches.</p>
 </section>`;
 }
 
-/** `/processes` as HTML. */
+/** Every registered process, in the request's language. */
+function allSummaries(ctx: UiContext, req: PageRequest): ogcapi.ProcessSummary[] {
+  const urls = ogcUrls(ctx);
+  return ctx.service.processes().map((p) => ogcapi.encodeProcessSummary(p, urls, { language: req.language }));
+}
+
+/**
+ * `/processes` as HTML. The JSON list is paged (10 by default); the catalogue a person searches shows every process
+ * unless the request asked for a page (`limit`/`offset`), which is then shown with its neighbours' links.
+ */
 export function renderProcessList(ctx: UiContext, req: PageRequest, doc: ogcapi.ProcessList): string {
+  const q = new URL(req.url, "http://x").searchParams;
+  const paged = q.has("limit") || q.has("offset");
+  const next = doc.links.find((l) => l.rel === "next")?.href;
+  const prev = doc.links.find((l) => l.rel === "prev")?.href;
   const body = html`<header class="page-head"><h1>Processes</h1><p class="lead">Choose a process to see its description and run it.</p></header>
-${catalogue(ctx, req, doc.processes, false)}`;
+${catalogue(ctx, req, paged ? doc.processes : allSummaries(ctx, req), false)}
+${paged && (next !== undefined || prev !== undefined) ? html`<nav class="pager" aria-label="Pages">${prev !== undefined ? html`<a rel="prev" href="${asHtml(prev)}">← Previous</a>` : ""}${next !== undefined ? html`<a rel="next" href="${asHtml(next)}">Next →</a>` : ""}</nav>` : ""}`;
   return page(ctx, req, {
     title: "Processes",
     page: "catalogue",
@@ -55,8 +69,7 @@ ${catalogue(ctx, req, doc.processes, false)}`;
 
 /** `/` as HTML: what the service is, where its API is, and the catalogue. */
 export function renderLanding(ctx: UiContext, req: PageRequest, doc: ogcapi.LandingPage): string {
-  const urls = ogcUrls(ctx);
-  const list = ctx.service.processes().map((p) => ogcapi.encodeProcessSummary(p, urls));
+  const list = allSummaries(ctx, req);
   const link = (rel: string) => doc.links.find((l) => l.rel === rel)?.href;
   const api = link("service-desc");
   const body = html`<header class="page-head hero"><h1>${doc.title}</h1>

@@ -83,18 +83,20 @@ function messages(e: unknown, skip: ReadonlySet<string>): string[] {
     .map((x) => x.message);
 }
 
-function cliValue(r: RawInput, file: FileNote | null | undefined): string {
+function cliValue(r: RawInput, file: FileNote | null | undefined, defaultMime: string | undefined): string {
   const v = r.value;
+  // The format is said only when it is not the input's default (the client sends the default otherwise).
+  const fmt = (m: string | undefined) => (m !== undefined && m !== defaultMime ? `;mimeType=${m}` : "");
   switch (v.kind) {
     case "literal":
     case "text":
       return v.value;
     case "reference":
-      return v.mimeType !== undefined ? `${v.href};mimeType=${v.mimeType}` : v.href;
+      return `${v.href}${fmt(v.mimeType)}`;
     case "bbox":
       return [...v.lowerCorner, ...v.upperCorner, ...(v.crs !== undefined ? [v.crs] : [])].join(",");
     case "complex":
-      if (file) return `@${file.name}${v.mimeType !== undefined ? `;mimeType=${v.mimeType}` : ""}`;
+      if (file) return `@${file.name}${fmt(v.mimeType)}`;
       return v.encoding?.toLowerCase() === "base64"
         ? `data:${v.mimeType ?? "application/octet-stream"};base64,${v.data}`
         : `data:${v.mimeType ?? ""},${encodeURIComponent(v.data)}`;
@@ -118,7 +120,9 @@ function cliCommand(
   for (const r of inputs) {
     const k = seen.get(r.id) ?? 0;
     seen.set(r.id, k + 1);
-    parts.push(`--${shellQuote(r.id)} ${shellQuote(cliValue(r, o.files[r.id]?.[k]))}`);
+    const d = p.inputMap.get(r.id);
+    const defaultMime = d?.kind === "complex" ? d.formats[0]?.mimeType : undefined;
+    parts.push(`--${shellQuote(r.id)} ${shellQuote(cliValue(r, o.files[r.id]?.[k], defaultMime))}`);
   }
   for (const out of outputs) {
     const d = p.outputMap.get(out.id);
