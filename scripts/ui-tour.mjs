@@ -56,7 +56,7 @@ const browser = await chromium.launch({
 const shoot = async (page, name) => page.screenshot({ path: join(out, `${name}.png`) });
 const JOB = /\/jobs\/[0-9a-f-]{36}$/;
 try {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+  const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
   // A few jobs for the history.
   for (const [pid, fill] of [
     ["hello", async () => page.getByLabel("Your name").fill("Ada")],
@@ -80,24 +80,25 @@ try {
   await page.getByLabel("Delay between every update").fill("1.5");
   await page.getByRole("button", { name: "Execute" }).click();
   await page.waitForURL(JOB);
-  await page.waitForFunction(`document.querySelector(".job-status progress")?.value >= 40`);
+  await page.waitForFunction(() => document.querySelector(".job-status progress")?.value >= 40);
   await shoot(page, "3-job-live");
   await page.goto(`${base}/processes/ui_gallery`);
   await page.getByRole("button", { name: "Execute" }).click();
   await page.waitForURL(JOB);
-  await page.waitForFunction(`document.querySelectorAll(".leaflet-overlay-pane path").length > 200`);
-  await page.locator("[data-output=table]").scrollIntoViewIfNeeded();
-  await page.evaluate(`document.querySelector("#results-h").scrollIntoView()`);
+  await page.waitForFunction(() => document.querySelectorAll(".leaflet-overlay-pane path").length > 200);
+  await page.evaluate(() => document.querySelector("#results-h").scrollIntoView());
+  // Leaflet animates the zoom to the shapes: wait for it to settle.
+  await page.waitForTimeout(800);
   await shoot(page, "4-results");
-  await page.evaluate(`document.querySelector("[data-output=shape]").scrollIntoView()`);
+  await page.evaluate(() => document.querySelector("[data-output=shape]").scrollIntoView());
   await shoot(page, "5-results-map");
   await page.goto(`${base}/jobs`);
   await shoot(page, "6-history");
   const phone = await browser.newPage({ viewport: { width: 390, height: 760 } });
   await phone.goto(`${base}/processes/bbox`);
   await phone.getByRole("button", { name: "Draw on map" }).click();
-  await phone.waitForFunction(`document.querySelectorAll(".leaflet-overlay-pane path").length > 100`);
-  await phone.evaluate(`document.querySelector(".map").scrollIntoView({ block: "center" })`);
+  await phone.waitForFunction(() => document.querySelectorAll(".leaflet-overlay-pane path").length > 100);
+  await phone.evaluate(() => document.querySelector(".map").scrollIntoView({ block: "center" }));
   await shoot(phone, "7-phone");
 } finally {
   await browser.close();
