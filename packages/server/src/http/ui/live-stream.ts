@@ -1,7 +1,8 @@
 /**
  * A job's live status as server-sent events (`GET /ui/jobs/{id}/events`): the stream reads the job through the job
  * API every {@link POLL_MS} — the store, plus this server's in-memory progress — so it also follows jobs run or
- * monitored by another server on the same database. It sends an event when something the page shows changed, a
+ * monitored by another server on the same database; a change this server records itself (`JobApi.onJobChange`)
+ * is read at once instead of at the next tick. It sends an event when something the page shows changed, a
  * comment every {@link HEARTBEAT_MS} to keep proxies from closing an idle connection, and ends after the final state.
  */
 import { isJobId } from "@roost/core";
@@ -62,9 +63,11 @@ export class LiveStreams {
     let timer: NodeJS.Timeout | undefined;
     let lastWrite = Date.now();
     let ended = false;
+    let reading = false;
     const end = () => {
       if (ended) return;
       ended = true;
+      unsubscribe();
       clearTimeout(timer);
       this.#open.delete(end);
       res.end();
@@ -72,7 +75,9 @@ export class LiveStreams {
     this.#open.add(end);
     req.raw.on("close", end);
     const tick = async () => {
-      if (ended) return;
+      if (ended || reading) return;
+      reading = true;
+      clearTimeout(timer);
       try {
         const job = await this.#service.job(id);
         if (!job) {
@@ -91,9 +96,14 @@ export class LiveStreams {
         }
       } catch {
         // A slow or unreachable store: try again at the next tick; the page shows the last state meanwhile.
+      } finally {
+        reading = false;
       }
       if (!ended) timer = setTimeout(() => void tick(), POLL_MS);
     };
+    const unsubscribe = this.#service.onJobChange((c) => {
+      if ((c.kind === "progress" ? c.jobId : c.job.id) === id) void tick();
+    });
     await tick();
   }
 }
