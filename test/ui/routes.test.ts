@@ -130,6 +130,24 @@ describe("results and logs", () => {
     expect(html).toContain('data-role="result-map" data-bbox="[-10,35,30,60]"');
   });
 
+  it("zip and Metalink outputs are listed", async () => {
+    const ml = await submit("multiple_outputs", { count: 3 });
+    expect((await finished(ml)).status).toBe("succeeded");
+    const mlPage = await (await fetch(`${t.base}/ui/jobs/${ml}/results`)).text();
+    // Both Metalink documents (3.0 and 4.0) list the three files with links to them.
+    expect(mlPage.match(/<summary>3 files inside<\/summary>/g)?.length).toBe(2);
+    expect(mlPage).toMatch(new RegExp(`<a href="${t.base}/outputs/${ml}/[^"]+" rel="noreferrer">`));
+    const res = await fetch(`${t.base}/processes/output_formats/execution`, {
+      method: "POST",
+      headers: { "content-type": "application/json", prefer: "respond-async" },
+      body: JSON.stringify({ outputs: { netcdf: { format: { mediaType: "application/zip" } } } }),
+    });
+    const zip = /\/jobs\/([0-9a-f-]{36})$/.exec(res.headers.get("location") ?? "")?.[1] ?? "";
+    expect((await finished(zip)).status).toBe("succeeded");
+    const zipPage = await (await fetch(`${t.base}/ui/jobs/${zip}/results`)).text();
+    expect(zipPage).toMatch(/<summary>\d+ files? inside<\/summary><ul><li><code>[^<]+\.nc<\/code>/);
+  });
+
   it("the log tail of a failed job holds the handler's log line, as text", async () => {
     const id = await submit("ui_fail", { reason: "for the log" });
     expect((await finished(id)).status).toBe("failed");
