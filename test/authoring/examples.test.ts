@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { wps1 } from "@roost/core";
+import { wps1 } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRegistry } from "../../packages/server/src/registry/registry.js";
 import { RunProcessError, runProcess } from "../../packages/server/src/testing/index.js";

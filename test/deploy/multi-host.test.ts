@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { join } from "node:path";
-import { wps1 } from "@roost/core";
+import { wps1 } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { execute, getStatus, parseStatus, submit, waitStatus } from "../execution/helpers.js";
 import { requireService } from "../helpers/services.js";
@@ -200,14 +200,21 @@ describe.runIf(run).sequential("the reference deployment on separate hosts", { t
       expect(direct.status, href).toBe(200);
       // The same bytes and the same headers that matter as Roost's own answer.
       expect(Buffer.from(await viaNginx.arrayBuffer())).toEqual(Buffer.from(await direct.arrayBuffer()));
-      for (const h of ["content-type", "x-content-type-options", "content-disposition", "cache-control"])
+      for (const h of [
+        "content-type",
+        "x-content-type-options",
+        "content-disposition",
+        "cache-control",
+        "content-security-policy",
+      ])
         expect(viaNginx.headers.get(h), `${h} of ${id}`).toBe(direct.headers.get(h));
       expect(viaNginx.headers.get("x-content-type-options")).toBe("nosniff");
       // Who answered: nginx from the disk (no upstream) for known extensions, Roost for the others.
       expect(await logged(t, at, "GET", path)).toMatch(
         fromDisk ? / 200 upstream=-$/ : / 200 upstream=10\.213\.\d+\.11:5000$/,
       );
-      expect(viaNginx.headers.has("content-security-policy")).toBe(fromDisk);
+      // Outputs are data, whoever serves them: nothing in them runs (the same sandbox policy from both).
+      expect(viaNginx.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
     }
     // HTML is an attachment whoever serves it; no directory listing.
     const page = await fetch(done.outputs.page!.href!);

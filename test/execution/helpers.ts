@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { element, elements, parseXml, textOf, type XmlElement } from "@roost/core";
+import { element, elements, parseXml, textOf, type XmlElement } from "@roost/core/internal";
 import { freshPostgresSchema, postgresEnabled } from "../../packages/server/test/store/pg.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { JobStore } from "@roost/core";
+import type { JobStore } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../packages/server/src/store/index.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";

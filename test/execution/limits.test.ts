@@ -7,7 +7,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { JobStore } from "@roost/core";
+import type { JobStore } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../packages/server/src/store/index.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";

@@ -16,7 +16,7 @@ import {
   RoostError,
   validateInputs,
   validateOutputRequests,
-} from "@roost/core";
+} from "@roost/core/internal";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { expectValidOgc, oasValidator, ogcErrors, ptr } from "../helpers/ogc-schemas.js";

@@ -14,7 +14,7 @@ import {
   type RoostError,
   validateInputs,
   validateOutputRequests,
-} from "@roost/core";
+} from "@roost/core/internal";
 import { describe, expect, it } from "vitest";
 import { expectValidOgc } from "../helpers/ogc-schemas.js";
 import { processById } from "./helpers.js";

@@ -3,7 +3,7 @@
  * processes), URL builders, and a client-side request builder that reads only a process *description* — as a
  * generic OGC API client would — and produces a valid execute request from it.
  */
-import type { ogcapi, ProcessDefinition, ServiceInfo } from "@roost/core";
+import type { ogcapi, ProcessDefinition, ServiceInfo } from "@roost/core/internal";
 import { CONFORMANCE_PROCESSES, DEMO_PROCESSES } from "../../packages/server/src/demo/index.js";
 
 /** Every process Roost ships: Emu's demo set and the conformance processes (`echo`). */

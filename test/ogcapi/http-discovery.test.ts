@@ -5,7 +5,7 @@
  * description — each document validated against the published 1.0 schemas — plus the HTTP rules: HEAD, CORS,
  * OPTIONS, 405 with Allow, 406, `f`.
  */
-import { ogcapi } from "@roost/core";
+import { ogcapi } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectValidOgc } from "../helpers/ogc-schemas.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";

@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { element, elements, parseXml, textOf } from "@roost/core";
+import { element, elements, parseXml, textOf } from "@roost/core/internal";
 import { pino } from "pino";
 import { loadConfig } from "../../packages/server/src/config/load.js";
 import { type RunningServer, startServer } from "../../packages/server/src/main.js";

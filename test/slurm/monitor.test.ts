@@ -15,7 +15,7 @@ import {
   type SubmitRequest,
   type WorkerProgress,
   type WorkerResult,
-} from "@roost/core";
+} from "@roost/core/internal";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { type DecideInput, decide, JobMonitor } from "../../packages/server/src/scheduler/slurm/monitor.js";
 import { JobDirs } from "../../packages/server/src/storage/job-dirs.js";

@@ -3,7 +3,7 @@
  * renderer and context the server itself uses), and checks every page must pass.
  */
 import { fileURLToPath } from "node:url";
-import type { ogcapi, ProcessDefinition } from "@roost/core";
+import type { ogcapi, ProcessDefinition } from "@roost/core/internal";
 import { ogcUrls } from "../../packages/server/src/http/ui/context.js";
 import { buildWebUi, type WebUi } from "../../packages/server/src/http/ui/index.js";
 import { PublicUrls } from "../../packages/server/src/http/urls.js";

@@ -4,7 +4,7 @@
  * a problem — answers a browser (and `?f=html`) with its page, carrying the Content-Security-Policy, no framing, a
  * link to its JSON twin and nothing inline; clients asking for JSON still get JSON.
  */
-import { isTerminal, ogcapi } from "@roost/core";
+import { isTerminal, ogcapi } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startUiServer, type UiServer, unsafeMarkup } from "./helpers.js";
 

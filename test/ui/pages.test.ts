@@ -4,7 +4,7 @@
  * form field labelled with its input's title; the request preview of the defaults valid (the WPS XML against the
  * XSD, the `roost run` line through the client's own parser); pages rendered well within 100 ms.
  */
-import { ogcapi, wps1 } from "@roost/core";
+import { ogcapi, wps1 } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseProcessArgs, parseRunCommandLine } from "../../packages/client/src/cli/args.js";
 import { defaultRequest, previewOf } from "../../packages/server/src/http/ui/preview.js";

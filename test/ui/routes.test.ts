@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isTerminal } from "@roost/core";
+import { isTerminal } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultAssetsDir } from "../../packages/server/src/http/ui/assets.js";
 import { executeXml, parseStatus } from "../execution/helpers.js";

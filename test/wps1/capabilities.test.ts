@@ -4,7 +4,7 @@
  * `language=` or Accept-Language, and the description details clients rely on (occurrences, allowed values,
  * awkward identifiers, storeSupported/statusSupported).
  */
-import { wps1 } from "@roost/core";
+import { wps1 } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { expectValid } from "../helpers/xsd.js";

@@ -5,7 +5,7 @@
  * requests are themselves validated against the request schemas, as the ETS does. The real ETS needs Maven
  * artefacts offline CI does not have (wps.md §6).
  */
-import { wps1 } from "@roost/core";
+import { wps1 } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { expectValid } from "../helpers/xsd.js";

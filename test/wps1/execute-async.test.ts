@@ -7,7 +7,7 @@
  * One worker only: a job submitted behind a running one stays queued long enough to read its stored
  * ProcessAccepted document deterministically.
  */
-import { wps1 } from "@roost/core";
+import { wps1 } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { expectValid } from "../helpers/xsd.js";

@@ -4,7 +4,7 @@
  * reference that download, bounding boxes, several outputs — plus failures reported as ProcessFailed, RawDataOutput
  * bodies and media types, lineage, output-format negotiation, and awkward input values.
  */
-import type { wps1 } from "@roost/core";
+import type { wps1 } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { expectValid } from "../helpers/xsd.js";

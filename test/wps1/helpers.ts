@@ -4,7 +4,7 @@
  * ExceptionReport shape (code, locator, HTTP status) and the absence of anything that betrays the server's insides
  * (stack traces, source paths, SQL).
  */
-import { parseXml, wps1 } from "@roost/core";
+import { parseXml, wps1 } from "@roost/core/internal";
 import { expect } from "vitest";
 import { expectValid } from "../helpers/xsd.js";
 

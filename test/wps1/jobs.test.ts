@@ -5,7 +5,7 @@
  * documents for unknown or malformed ids.
  */
 import { randomUUID } from "node:crypto";
-import { wps1 } from "@roost/core";
+import { wps1 } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { expectValid } from "../helpers/xsd.js";

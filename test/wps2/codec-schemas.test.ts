@@ -18,7 +18,7 @@ import {
   type ServiceInfo,
   wps1,
   wps2,
-} from "@roost/core";
+} from "@roost/core/internal";
 import { describe, expect, it } from "vitest";
 import { DEMO_PROCESSES } from "../../packages/server/src/demo/index.js";
 import { supportedLanguages } from "../../packages/server/src/service/languages.js";

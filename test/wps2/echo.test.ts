@@ -11,7 +11,7 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseXml, textOf, wps2 } from "@roost/core";
+import { parseXml, textOf, wps2 } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import {

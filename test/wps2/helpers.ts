@@ -5,7 +5,7 @@
  * HTTP status, and nothing that betrays the server's insides.
  */
 import { fileURLToPath } from "node:url";
-import { wps2 } from "@roost/core";
+import { wps2 } from "@roost/core/internal";
 import { expect } from "vitest";
 import { expectValid } from "../helpers/xsd.js";
 import { esc, expectNoLeak, get, kvp, post, type Res, sleep } from "../wps1/helpers.js";

@@ -5,7 +5,7 @@
  * them (control characters become U+FFFD). Plus the XML hardening WPS 2.0.0 shares with WPS 1.0.0: no DTDs, depth
  * and size limits.
  */
-import { wps2 } from "@roost/core";
+import { wps2 } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOSTILE_TEXT } from "../fixtures/processes/wps2.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";

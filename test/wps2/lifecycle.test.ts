@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { wps1 } from "@roost/core";
+import { wps1 } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FIXTURE as EXEC_FIXTURE, workerPids } from "../execution/helpers.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";

@@ -4,7 +4,7 @@
  * and an unsupported version refused with a 4xx for every operation — VersionNegotiationFailed for GetCapabilities,
  * InvalidParameterValue (locator `version`) for the operations that carry a version (OWS Common 2.0), never a 200.
  */
-import { parseXml, wps1, wps2 } from "@roost/core";
+import { parseXml, wps1, wps2 } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { expectValid } from "../helpers/xsd.js";

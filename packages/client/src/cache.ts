@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { wps1 } from "@roost/core";
+import type { wps1 } from "@roost/core/internal";
 
 /** What is cached for one service and language. */
 export interface CachedService {

@@ -10,7 +10,7 @@
  * const { outputs } = await job.result();
  */
 import { basename, join } from "node:path";
-import { wps1 } from "@roost/core";
+import { wps1 } from "@roost/core/internal";
 import type { CachedService, DescriptionCache } from "./cache.js";
 import {
   NotSupportedError,

@@ -2,7 +2,7 @@
  * What can go wrong when talking to a WPS server, as distinct classes so callers (and the CLI's exit codes) can tell
  * a bad request from an unreachable server from a failed process. Every message is meant to be shown as is.
  */
-import type { wps1 } from "@roost/core";
+import type { wps1 } from "@roost/core/internal";
 
 /** Base class of every error the client library throws. */
 export class WpsClientError extends Error {

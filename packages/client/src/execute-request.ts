@@ -2,8 +2,8 @@
  * The WPS 1.0.0 Execute request the client sends: checked inputs mapped to the core's raw input model and encoded
  * by the core's `encodeExecuteRequest` (the server's own codec, so the two cannot drift).
  */
-import type { OutputRequest, RawInput } from "@roost/core";
-import { wps1 } from "@roost/core";
+import type { OutputRequest, RawInput } from "@roost/core/internal";
+import { wps1 } from "@roost/core/internal";
 import type { PreparedInput } from "./inputs.js";
 
 /** How the server should answer. */

@@ -23,7 +23,7 @@ import {
   parseXml,
   preview,
   type wps1,
-} from "@roost/core";
+} from "@roost/core/internal";
 import { type InputProblem, InputValidationError } from "./errors.js";
 import { formatForFile } from "./mime.js";
 

@@ -5,7 +5,7 @@
  * not hammer the server.
  */
 import { EventEmitter } from "node:events";
-import { type BoundingBox, wps1 } from "@roost/core";
+import { type BoundingBox, wps1 } from "@roost/core/internal";
 import {
   AbortedError,
   ConnectionError,

@@ -4,7 +4,7 @@
  * `application/metalink+xml; version=4.0` still matches a `.meta4` file.
  */
 import { extname } from "node:path";
-import { normalizeMimeType } from "@roost/core";
+import { normalizeMimeType } from "@roost/core/internal";
 
 /** Extension (lower case, with the dot) → candidate media types, most specific first. */
 const BY_EXTENSION: Readonly<Record<string, readonly string[]>> = {

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { wps1 } from "@roost/core";
+import { wps1 } from "@roost/core/internal";
 
 /** Emu's `inout`, `non.py-id`, `bbox`, `wordcounter`, `nap` and `output_formats` as a WPS 1.0.0 document. */
 export const DESCRIPTIONS_XML = `<?xml version="1.0" encoding="UTF-8"?>

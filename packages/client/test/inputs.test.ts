@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { defineProcess, Formats, Input, Output, parseXml, validateInputs, wps1 } from "@roost/core";
+import { defineProcess, Formats, Input, Output, parseXml, validateInputs, wps1 } from "@roost/core/internal";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputValidationError } from "../src/errors.js";
 import { encodeExecuteRequest } from "../src/execute-request.js";

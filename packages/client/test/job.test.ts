@@ -2,7 +2,7 @@
  * Following a job: status mapping, progress events, retries on half-written status documents, timeouts, failures,
  * and the job id / status URL conventions.
  */
-import { wps1 } from "@roost/core";
+import { wps1 } from "@roost/core/internal";
 import { describe, expect, it } from "vitest";
 import { roostStatusLocation } from "../src/client.js";
 import {

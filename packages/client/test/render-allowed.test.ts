@@ -2,7 +2,7 @@
  * Allowed values in `roost describe` and `roost run <process> --help`: a range reads as a range, never as one of two
  * values ("one of: [0, 50]" was read as "0 or 50").
  */
-import type { AllowedValues, wps1 } from "@roost/core";
+import type { AllowedValues, wps1 } from "@roost/core/internal";
 import { describe, expect, it } from "vitest";
 import { inputDetails } from "../src/cli/render.js";
 

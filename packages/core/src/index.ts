@@ -1,37 +1,65 @@
 /**
- * @roost/core — what process authors import (`defineProcess`, `Input`, `Output`, `Formats`, `ProcessError`) and the
- * protocol-neutral model the server and the client share: I/O definitions and validation, the job lifecycle, the
- * error catalogue and the WPS codecs (1.0.0 and 2.0.0). No HTTP, no database, no filesystem.
+ * `@roost/core` — what a process author needs, and nothing else: `defineProcess`, the I/O builders `Input` and
+ * `Output`, common `Formats`, `ProcessError` (a failure whose message the client sees), and the types of a handler's
+ * inputs, outputs and context. Works from ES modules and CommonJS (`require("@roost/core")` on Node ≥ 20.19), from
+ * `.ts` and `.js`. The server's and the client's shared internals (codecs, job model, ports) are on the
+ * `@roost/core/internal` subpath, which authors never need.
+ *
+ * @example
+ * ```ts
+ * import { defineProcess, Input, Output } from "@roost/core";
+ * export default defineProcess({
+ *   identifier: "hello",
+ *   title: "Say hello",
+ *   inputs: { name: Input.string({ title: "Your name" }) },
+ *   outputs: { greeting: Output.string({ title: "Greeting" }) },
+ *   handler: async ({ name }) => ({ greeting: `Hello ${name}` }),
+ * });
+ * ```
  */
-export * from "./errors/catalogue.js";
-export * from "./io/builders.js";
-export * from "./io/formats.js";
-export * from "./io/literal.js";
-export * from "./io/types.js";
-export * from "./io/validate.js";
-export * from "./job/record.js";
-export * from "./job/request.js";
-export * from "./job/spec.js";
-export * from "./job/status.js";
-export * from "./ports/job-store.js";
-export * from "./ports/scheduler.js";
-export * from "./process/define.js";
-export * from "./process/errors.js";
 export {
-  type JsonArray,
-  type JsonErrorReason,
-  type JsonObject,
-  JsonParseError,
-  type JsonParseOptions,
-  type JsonValue,
-  jsonPointerSegment,
-  parseJson,
-} from "./protocol/json/parse.js";
-export * as ogcapi from "./protocol/ogcapi/index.js";
-export * from "./protocol/service-info.js";
-export * from "./protocol/view.js";
-export * as wps1 from "./protocol/wps1/index.js";
-export * as wps2 from "./protocol/wps2/index.js";
-export * from "./protocol/xml/parse.js";
-export * from "./protocol/xml/write.js";
-export * from "./util/ids.js";
+  type BoundingBoxInputOptions,
+  type BoundingBoxOutputOptions,
+  type Cardinality,
+  type CardinalityOf,
+  type CommonOptions,
+  type ComplexInputOptions,
+  type ComplexOutputOptions,
+  Input,
+  type InputSpec,
+  type InputValueOf,
+  type InputValues,
+  type LiteralInputOptions,
+  type LiteralOutputOptions,
+  type OccursOptions,
+  Output,
+  type OutputSpec,
+  type OutputValues,
+} from "./io/builders.js";
+export { Formats } from "./io/formats.js";
+export type {
+  AllowedValues,
+  BoundingBox,
+  ComplexInputValue,
+  ComplexOutputValue,
+  Description,
+  Format,
+  LiteralOutputValue,
+  LiteralType,
+  LiteralValue,
+  MetadataLink,
+  OutputRequest,
+  Translation,
+  ValueRange,
+} from "./io/types.js";
+export {
+  defineProcess,
+  type JobControl,
+  type ProcessContext,
+  type ProcessDeclaration,
+  type ProcessDefinition,
+  type ProcessHandler,
+  type ProcessLogger,
+  type ProcessTranslation,
+} from "./process/define.js";
+export { ProcessError } from "./process/errors.js";

@@ -4,7 +4,7 @@
  * they always got for those errors.
  */
 import { describe, expect, it } from "vitest";
-import { ERRORS, type ErrorCode, httpStatus, wps2 } from "../src/index.js";
+import { ERRORS, type ErrorCode, httpStatus, wps2 } from "../src/internal.js";
 
 describe("error catalogue", () => {
   it("every code's WPS 2.0.0 status is the specification's (NoApplicableCode keeps the catalogue's)", () => {

@@ -6,7 +6,7 @@ import {
   Input,
   isProcessDefinition,
   Output,
-} from "../src/index.js";
+} from "../src/internal.js";
 
 describe("defineProcess", () => {
   it("infers handler input types from the declaration", () => {

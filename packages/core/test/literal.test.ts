@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkAllowed, hasXmlIllegalChars, parseLiteral } from "../src/index.js";
+import { checkAllowed, hasXmlIllegalChars, parseLiteral } from "../src/internal.js";
 
 describe("parseLiteral", () => {
   const ok = (t: Parameters<typeof parseLiteral>[0], s: string) => {

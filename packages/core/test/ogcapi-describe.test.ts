@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { expectValidOgc, oasValidator, ogcErrors } from "../../../test/helpers/ogc-schemas.js";
-import { Formats, ogcapi } from "../src/index.js";
+import { Formats, ogcapi } from "../src/internal.js";
 import { asyncOnly, kitchenSink, NASTY, service, syncOnly, urls } from "./ogcapi-fixtures.js";
 
 const input = (id: string) => {

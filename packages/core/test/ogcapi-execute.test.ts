@@ -12,7 +12,7 @@ import {
   ValidationError,
   validateInputs,
   validateOutputRequests,
-} from "../src/index.js";
+} from "../src/internal.js";
 import { asyncOnly, kitchenSink, syncOnly } from "./ogcapi-fixtures.js";
 
 const { decodeExecute, parsePrefer } = ogcapi;

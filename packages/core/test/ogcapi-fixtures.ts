@@ -3,7 +3,7 @@
  * identifiers and texts, URL builders, and job records.
  */
 
-import type { ogcapi } from "../src/index.js";
+import type { ogcapi } from "../src/internal.js";
 import {
   defineProcess,
   Formats,
@@ -12,7 +12,7 @@ import {
   Output,
   type ProcessDefinition,
   type ServiceInfo,
-} from "../src/index.js";
+} from "../src/internal.js";
 
 /** Texts with markup characters, quotes, a control character and non-BMP unicode. */
 export const NASTY = "Tëxt <b>bold</b> & \"quoted\" 'single' \u0007 bell ☃ 😀 \u2028 end";

@@ -11,7 +11,7 @@ import {
   ogcapi,
   RoostError,
   ValidationError,
-} from "../src/index.js";
+} from "../src/internal.js";
 import { job, kitchenSink, NASTY, urls } from "./ogcapi-fixtures.js";
 
 const ID = "0b6f3a52-2c43-4b8e-9d5e-2f1c3a4b5c6d";

@@ -10,7 +10,7 @@ import {
   JsonParseError,
   type JsonValue,
   parseJson,
-} from "../src/index.js";
+} from "../src/internal.js";
 
 const BIG = { maxBytes: 64 * 1024 * 1024 };
 

@@ -6,7 +6,7 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
 import { oasValidator, ptr } from "../../../test/helpers/ogc-schemas.js";
-import { ogcapi } from "../src/index.js";
+import { ogcapi } from "../src/internal.js";
 import { asyncOnly, kitchenSink, service, syncOnly } from "./ogcapi-fixtures.js";
 
 const doc = ogcapi.buildOpenApi(service, [kitchenSink, syncOnly, asyncOnly], {

@@ -2,7 +2,7 @@
  * `Prefer` parsing (RFC 7240, tolerant as the ETS needs) and the execution-mode table of OGC API – Processes 1.0 §4.
  */
 import { describe, expect, it } from "vitest";
-import { ogcapi } from "../src/index.js";
+import { ogcapi } from "../src/internal.js";
 
 const { parsePrefer, decideExecutionMode } = ogcapi;
 

@@ -3,7 +3,7 @@
  * InvalidParameter errors naming the parameter for bad values.
  */
 import { describe, expect, it } from "vitest";
-import { ogcapi, type RoostError } from "../src/index.js";
+import { ogcapi, type RoostError } from "../src/internal.js";
 
 const { parseJobListQuery, parseLimit } = ogcapi;
 

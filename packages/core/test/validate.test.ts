@@ -9,7 +9,7 @@ import {
   ValidationError,
   validateInputs,
   validateOutputRequests,
-} from "../src/index.js";
+} from "../src/internal.js";
 
 const p = defineProcess({
   identifier: "v",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseXml, RoostError, wps1 } from "../src/index.js";
+import { parseXml, RoostError, wps1 } from "../src/internal.js";
 
 const params = (o: Record<string, string>) =>
   new Map(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));

@@ -4,7 +4,7 @@
  * encoder and decoder cannot drift apart unnoticed.
  */
 import { describe, expect, it } from "vitest";
-import { defineProcess, Formats, Input, Output, type ProcessDefinition, wps1 } from "../src/index.js";
+import { defineProcess, Formats, Input, Output, type ProcessDefinition, wps1 } from "../src/internal.js";
 
 const PYWPS_DESCRIBE = `<?xml version="1.0" encoding="UTF-8"?>
 <!-- PyWPS 4.5.2 -->

@@ -4,7 +4,7 @@
  * client-chosen prefixes, and every error with its locator.
  */
 import { describe, expect, it } from "vitest";
-import { wps2 } from "../src/index.js";
+import { wps2 } from "../src/internal.js";
 import { execute, NS, refused } from "./wps2-helpers.js";
 
 const xml = (body: string) => wps2.decodeXmlRequest(body);

@@ -4,7 +4,7 @@
  * inputs and outputs are in `wps2-decode-execute.test.ts`.
  */
 import { describe, expect, it } from "vitest";
-import { wps2 } from "../src/index.js";
+import { wps2 } from "../src/internal.js";
 import { example, execute, JOB, NS, refused } from "./wps2-helpers.js";
 
 const kvp = (q: string) => wps2.decodeKvp(new URLSearchParams(q));

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-import { RoostError, wps2 } from "../src/index.js";
+import { RoostError, wps2 } from "../src/internal.js";
 
 const EXAMPLES = new URL("../../../test/fixtures/schemas/wps/2.0/xml-examples/", import.meta.url);
 

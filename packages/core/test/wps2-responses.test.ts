@@ -4,7 +4,7 @@
  * `wps2-roundtrip.test.ts`.
  */
 import { describe, expect, it } from "vitest";
-import { defineProcess, Formats, Input, Output, type ServiceInfo, wps2 } from "../src/index.js";
+import { defineProcess, Formats, Input, Output, type ServiceInfo, wps2 } from "../src/internal.js";
 import { example, JOB, NASTY, refused } from "./wps2-helpers.js";
 
 const PROC = defineProcess({

@@ -3,7 +3,7 @@
  * and the exceptions: codes, locators, texts and the spec's HTTP status of every code.
  */
 import { describe, expect, it } from "vitest";
-import { ERRORS, type RawInput, RoostError, ValidationError, wps2 } from "../src/index.js";
+import { ERRORS, type RawInput, RoostError, ValidationError, wps2 } from "../src/internal.js";
 import { JOB, NASTY } from "./wps2-helpers.js";
 
 describe("client requests → server decoders", () => {

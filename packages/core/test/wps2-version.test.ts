@@ -3,7 +3,7 @@
  * and which fail negotiation — by KVP parameters in any key case and by the XML root's namespace.
  */
 import { describe, expect, it } from "vitest";
-import { parseXml, RoostError, wps2 } from "../src/index.js";
+import { parseXml, RoostError, wps2 } from "../src/internal.js";
 
 const kvp = (q: string) => wps2.negotiateKvp(new URLSearchParams(q));
 

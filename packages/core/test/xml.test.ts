@@ -9,7 +9,7 @@ import {
   serializeElement,
   textOf,
   XmlSyntaxError,
-} from "../src/index.js";
+} from "../src/internal.js";
 
 describe("parseXml", () => {
   it("resolves namespaces whatever the prefixes", () => {

@@ -3,7 +3,7 @@
  * created here and passed down; nothing below reads the environment or builds its own collaborators.
  */
 import { mkdirSync } from "node:fs";
-import type { MonitoredBackendFactory } from "@roost/core";
+import type { MonitoredBackendFactory } from "@roost/core/internal";
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { type Config, ConfigError } from "./config/load.js";

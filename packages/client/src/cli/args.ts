@@ -14,7 +14,7 @@
  *   `-` (standard input), optionally followed by `;mimeType=…`, `;encoding=…`, `;schema=…`.
  */
 import { existsSync } from "node:fs";
-import type { wps1 } from "@roost/core";
+import type { wps1 } from "@roost/core/internal";
 import { type InputProblem, InputValidationError } from "../errors.js";
 import { type FileValue, type InputValue, isReferenceUrl, type OutputChoice, suggest } from "../inputs.js";
 import { UsageError } from "./exit.js";

@@ -5,7 +5,7 @@
  * stdout carries results only (tables, outputs, the `--json` document); progress, notes and errors go to stderr.
  */
 import { createInterface } from "node:readline";
-import type { wps1 } from "@roost/core";
+import type { wps1 } from "@roost/core/internal";
 import { roostStatusLocation, type WpsClient } from "../client.js";
 import type { ClientEnvironment } from "../env.js";
 import { AbortedError, NotSupportedError, ProcessFailedError } from "../errors.js";

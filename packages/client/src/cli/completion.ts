@@ -3,7 +3,7 @@
  * command with the words typed so far; `__complete` answers from the cached descriptions and the job history only
  * (never the network), so completion stays instant and works offline.
  */
-import type { wps1 } from "@roost/core";
+import type { wps1 } from "@roost/core/internal";
 import type { HistoryEntry } from "../history.js";
 import { RUN_OPTIONS } from "./args.js";
 import { COMMON_OPTIONS } from "./options.js";

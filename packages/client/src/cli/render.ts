@@ -2,7 +2,7 @@
  * Text rendering of processes, descriptions, job statuses and results for people. Machine-readable output is the
  * `--json` document (see `json.ts`), never this text.
  */
-import { describeRange, type wps1 } from "@roost/core";
+import { describeRange, type wps1 } from "@roost/core/internal";
 import type { JobStatus } from "../job.js";
 import { quoteId, RUN_OPTIONS, valuePlaceholder } from "./args.js";
 import { COMMON_OPTIONS } from "./options.js";

@@ -3,7 +3,7 @@
  * `MetaLink` writes) and version 4.0 (RFC 5854, PyWPS's `MetaLink4`). Every value is escaped, so file names and
  * URLs cannot break the document.
  */
-import { escapeAttr, escapeText } from "@roost/core";
+import { escapeAttr, escapeText } from "@roost/core/internal";
 
 /** One listed file. */
 export interface MetalinkFile {

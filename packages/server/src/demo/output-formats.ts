@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { defineProcess, Formats, normalizeMimeType, Output, type ProcessContext } from "@roost/core";
+import { defineProcess, Formats, normalizeMimeType, Output, type ProcessContext } from "@roost/core/internal";
 import { DUMMY_JSON, DUMMY_NETCDF, dummyJsonZip, dummyNetcdfZip } from "./dummy-data.js";
 
 /** The MIME type the client asked for `output`, normalised; undefined means the default (first) format. */

@@ -6,7 +6,7 @@
  */
 import { promises as dnsPromises, type LookupAddress } from "node:dns";
 import { isIP } from "node:net";
-import { RoostError } from "@roost/core";
+import { RoostError } from "@roost/core/internal";
 import { nonPublicReason } from "./address.js";
 import { formatSeconds, networkError, notAccessible, refused, shown } from "./errors.js";
 import { openLocalFile } from "./local-file.js";

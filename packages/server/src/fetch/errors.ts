@@ -3,7 +3,7 @@
  * (which reference, which status, which limit) and never echo what the remote server sent: a response body could
  * be an internal page, and reflecting it would turn a refused fetch into a read.
  */
-import { RoostError } from "@roost/core";
+import { RoostError } from "@roost/core/internal";
 
 const MAX_SHOWN = 200;
 

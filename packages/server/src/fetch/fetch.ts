@@ -19,7 +19,7 @@ import {
 } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
-import { isRoostError, type RawReference, RoostError } from "@roost/core";
+import { isRoostError, type RawReference, RoostError } from "@roost/core/internal";
 import { type CheckedTarget, checkTarget, parseReferenceUrl } from "./check.js";
 import { formatSeconds, networkError, notAccessible, refused, shown, tooLarge } from "./errors.js";
 import { type ClientHeader, clientHeaders, outgoingHeaders } from "./headers.js";

@@ -5,7 +5,7 @@
  * claims, smuggle a second request through Content-Length/Transfer-Encoding, or send proxy credentials.
  */
 import type { OutgoingHttpHeaders } from "node:http";
-import { RoostError } from "@roost/core";
+import { RoostError } from "@roost/core/internal";
 
 /**
  * Headers dropped (silently: clients such as OWSLib copy whole header sets, and these carry no meaning for the

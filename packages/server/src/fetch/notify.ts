@@ -9,7 +9,7 @@ import type { LookupAddress } from "node:dns";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
-import { isRoostError } from "@roost/core";
+import { isRoostError } from "@roost/core/internal";
 import { checkTarget, parseReferenceUrl } from "./check.js";
 import { networkError } from "./errors.js";
 import { pinnedLookup } from "./pinned-lookup.js";

@@ -5,7 +5,7 @@
  * problems), the operations endpoints (`/health`, `/ready`, `/metrics`) — and request limits from the configuration.
  */
 
-import { wps1 } from "@roost/core";
+import { wps1 } from "@roost/core/internal";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "../config/load.js";

@@ -13,7 +13,7 @@ import {
   wps1,
   wps2,
   XmlSyntaxError,
-} from "@roost/core";
+} from "@roost/core/internal";
 import type { FastifyReply } from "fastify";
 
 interface FastifyLikeError {

@@ -27,6 +27,9 @@ export const EXT_TYPES: Readonly<Record<string, string>> = {
   ".meta4": "application/metalink4+xml",
 };
 
+/** The Content-Security-Policy of every published output. */
+export const OUTPUT_CSP = "default-src 'none'; sandbox";
+
 /** Register the outputs route. */
 export async function outputsPlugin(app: FastifyInstance, o: { readonly service: JobApi }): Promise<void> {
   const { service } = o;
@@ -53,6 +56,9 @@ export async function outputsPlugin(app: FastifyInstance, o: { readonly service:
         : (EXT_TYPES[ext] ?? "application/octet-stream");
     const st = await stat(path);
     reply.header("X-Content-Type-Options", "nosniff");
+    // Outputs are data: even an HTML or XML file opened in a browser runs nothing (the same policy nginx adds for the
+    // files it serves from disk, see `deploy/nginx.ts`).
+    reply.header("Content-Security-Policy", OUTPUT_CSP);
     reply.header("Content-Length", String(st.size));
     reply.header("Cache-Control", "private, max-age=3600");
     if (/html|javascript|svg/i.test(type)) reply.header("Content-Disposition", "attachment");

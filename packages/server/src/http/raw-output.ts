@@ -13,7 +13,7 @@ import {
   type OutputRequest,
   type ProcessDefinition,
   RoostError,
-} from "@roost/core";
+} from "@roost/core/internal";
 import type { FastifyReply } from "fastify";
 import type { JobApi } from "../service/job-api.js";
 

@@ -1,5 +1,5 @@
 /** The service metadata every capabilities document shows, from the configuration's `[metadata]`. */
-import type { ServiceInfo } from "@roost/core";
+import type { ServiceInfo } from "@roost/core/internal";
 import type { Config } from "../config/load.js";
 
 /** `[metadata]` as the protocol encoders want it; `languages` are the service's, default first. */

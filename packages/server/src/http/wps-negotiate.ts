@@ -11,7 +11,7 @@
  *   document in the WPS 2.0 namespace, WPS 1.0.0 otherwise (the client established no version, and WPS 1.0.0 is
  *   the default one; its tests pin these reports).
  */
-import { wps2, type XmlElement } from "@roost/core";
+import { wps2, type XmlElement } from "@roost/core/internal";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { sendWps1Exception, sendWps2Exception } from "./exceptions.js";
 

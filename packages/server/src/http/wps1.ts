@@ -6,7 +6,14 @@
  * ExceptionReport with the catalogue's status. It decodes requests, negotiates the language, calls the job API and
  * encodes the views.
  */
-import { isTerminal, type JobRecord, type ProcessDefinition, parseXml, RoostError, wps1 } from "@roost/core";
+import {
+  isTerminal,
+  type JobRecord,
+  type ProcessDefinition,
+  parseXml,
+  RoostError,
+  wps1,
+} from "@roost/core/internal";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/load.js";
 import type { JobApi } from "../service/job-api.js";

@@ -12,7 +12,7 @@ import {
   RoostError,
   type StatusView,
   type wps2,
-} from "@roost/core";
+} from "@roost/core/internal";
 
 /** The shortest NextPoll hint: polling a fresh job more often than every 100 ms only loads the server. */
 export const MIN_POLL_MS = 100;

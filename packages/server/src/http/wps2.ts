@@ -22,7 +22,7 @@ import {
   ValidationError,
   wps2,
   type XmlElement,
-} from "@roost/core";
+} from "@roost/core/internal";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../config/load.js";
 import type { JobApi } from "../service/job-api.js";

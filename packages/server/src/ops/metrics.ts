@@ -9,7 +9,7 @@
  * - Slurm: command latency and failures by command;
  * - the store: call latency and failures by operation.
  */
-import type { JobRecord, JobStore, WorkerPool } from "@roost/core";
+import type { JobRecord, JobStore, WorkerPool } from "@roost/core/internal";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** Latency buckets in seconds: sub-millisecond cached documents up to minute-long sync executions. */

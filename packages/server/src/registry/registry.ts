@@ -4,7 +4,7 @@
  * loads only the one module its job names (`ProcessSource` in `job.json`).
  */
 import { pathToFileURL } from "node:url";
-import { isProcessDefinition, type ProcessDefinition, type ProcessSource } from "@roost/core";
+import { isProcessDefinition, type ProcessDefinition, type ProcessSource } from "@roost/core/internal";
 
 /** A registry problem (bad module, duplicate identifier) with a message that names the file. */
 export class RegistryError extends Error {

@@ -9,7 +9,7 @@ import {
   type ProcessDefinition,
   RoostError,
   type WorkerPool,
-} from "@roost/core";
+} from "@roost/core/internal";
 
 /** Limits of the local pool's queues. */
 export interface AdmissionLimits {

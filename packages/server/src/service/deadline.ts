@@ -5,7 +5,7 @@
  * The call itself goes on and is cleaned up by the store's limits. Budgets: Execute 1.8 s (its answer within 2 s),
  * reads 0.9 s (within 1 s).
  */
-import { RoostError } from "@roost/core";
+import { RoostError } from "@roost/core/internal";
 
 /** Budget of the store write on the Execute path, ms. */
 export const WRITE_BUDGET_MS = 1800;

@@ -5,7 +5,7 @@
  * syscall, ~10 µs, but Executes can come thousands a second).
  */
 import { statfs } from "node:fs/promises";
-import { RoostError } from "@roost/core";
+import { RoostError } from "@roost/core/internal";
 import { isNoSpace } from "../storage/no-space.js";
 
 /** How long one `statfs` answer is trusted, ms. */

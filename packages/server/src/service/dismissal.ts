@@ -5,7 +5,13 @@
  * only records the request; its owner acts on it within a second (see {@link Dismissals.watch}), or, if that server
  * has stopped, whoever takes its jobs over finds it flagged.
  */
-import { ACTIVE, type JobRecord, type JobStore, type MonitoredBackend, type WorkerPool } from "@roost/core";
+import {
+  ACTIVE,
+  type JobRecord,
+  type JobStore,
+  type MonitoredBackend,
+  type WorkerPool,
+} from "@roost/core/internal";
 import type { Logger } from "pino";
 import type { JobLog } from "../storage/job-log.js";
 import type { JobEvents } from "./job-events.js";

@@ -18,7 +18,7 @@ import {
   type ValidatedInputs,
   ValidationError,
   validateInputs,
-} from "@roost/core";
+} from "@roost/core/internal";
 import { checkReference, fetchReference, type ReferencePolicy } from "../fetch/index.js";
 
 /** Limits applied while preparing inputs. */

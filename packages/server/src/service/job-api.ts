@@ -29,7 +29,7 @@ import {
   RoostError,
   validateOutputRequests,
   type WorkerPool,
-} from "@roost/core";
+} from "@roost/core/internal";
 import type { Logger } from "pino";
 import type { Config } from "../config/load.js";
 import type { ReferencePolicy } from "../fetch/index.js";

@@ -22,7 +22,7 @@ import {
   type WorkerFailure,
   type WorkerProgress,
   type WorkerResult,
-} from "@roost/core";
+} from "@roost/core/internal";
 import type { Logger } from "pino";
 import { attemptDir, type JobDirs } from "../storage/job-dirs.js";
 import type { JobLog } from "../storage/job-log.js";

@@ -3,7 +3,7 @@
  * has translations for (so the demo's `translation` process works out of the box). An explicit `language=`
  * parameter must be supported exactly; `Accept-Language` picks the best supported match.
  */
-import { type ProcessDefinition, RoostError } from "@roost/core";
+import { type ProcessDefinition, RoostError } from "@roost/core/internal";
 
 /** Supported languages, default first. */
 export function supportedLanguages(

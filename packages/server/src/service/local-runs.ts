@@ -3,7 +3,7 @@
  * here, so finishing them needs no store read (the profile of sync `hello` showed each SQLite round trip at ~10 % of
  * the request); sync jobs are not in the store at all until they end (see `sync-journal.ts`).
  */
-import type { JobRecord } from "@roost/core";
+import type { JobRecord } from "@roost/core/internal";
 
 /** What a sync job's record holds while it runs (it is written only once it has ended). */
 export type SyncBase = Pick<JobRecord, "id" | "processId" | "mode" | "backend" | "createdAt" | "request"> & {

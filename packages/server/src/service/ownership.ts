@@ -15,7 +15,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import type { JobRecord, JobStore, ServerLease } from "@roost/core";
+import type { JobRecord, JobStore, ServerLease } from "@roost/core/internal";
 import type { Logger } from "pino";
 
 /** Options of {@link Ownership}. */

@@ -12,7 +12,7 @@ import {
   type OutputRequest,
   type ProcessDefinition,
   type ValidatedInputs,
-} from "@roost/core";
+} from "@roost/core/internal";
 import type { ReferencePolicy } from "../fetch/index.js";
 import type { ProcessRegistry } from "../registry/registry.js";
 import { writeFileAtomic } from "../storage/atomic.js";

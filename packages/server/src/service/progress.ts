@@ -3,7 +3,7 @@
  * job every {@link PROGRESS_WRITE_INTERVAL_MS}, and the latest report always wins. Readers see the newest report
  * through {@link ProgressBuffer.live} even between two writes.
  */
-import type { WorkerProgress } from "@roost/core";
+import type { WorkerProgress } from "@roost/core/internal";
 
 /** Minimum milliseconds between two progress writes of one job. */
 export const PROGRESS_WRITE_INTERVAL_MS = 250;
@@ -14,9 +14,18 @@ interface Pending {
   lastWrite: number;
 }
 
+/**
+ * How long the last report of an ended job stays readable, ms: a reader that fetched the job's row just before its
+ * terminal status was written, and asks for the live progress just after, must not see the older stored value
+ * (progress would move backwards; seen on PostgreSQL under load).
+ */
+const ENDED_TTL_MS = 5000;
+
 /** See the module comment. */
 export class ProgressBuffer {
   readonly #pending = new Map<string, Pending>();
+  /** Last reports of jobs that just ended, with when they ended. */
+  readonly #ended = new Map<string, { p: WorkerProgress; at: number }>();
   /** Called when a job's write is due; the caller serialises it with the job's other store writes. */
   readonly #due: (jobId: string) => void;
 
@@ -40,9 +49,9 @@ export class ProgressBuffer {
     }, wait);
   }
 
-  /** The newest report of a job, possibly newer than the store. */
+  /** The newest report of a job, possibly newer than the store (kept a few seconds after the job ended). */
   live(jobId: string): WorkerProgress | undefined {
-    return this.#pending.get(jobId)?.p;
+    return this.#pending.get(jobId)?.p ?? this.#ended.get(jobId)?.p;
   }
 
   /** The report to write now (marks the write time), or undefined when the job has none pending. */
@@ -53,10 +62,18 @@ export class ProgressBuffer {
     return e.p;
   }
 
-  /** Forget a job (it ended: its terminal status replaces any progress). */
+  /** Forget a job (it ended: its terminal status replaces any progress; see {@link ENDED_TTL_MS}). */
   drop(jobId: string): void {
     const e = this.#pending.get(jobId);
-    if (e) clearTimeout(e.timer);
+    if (e) {
+      clearTimeout(e.timer);
+      const now = Date.now();
+      for (const [id, x] of this.#ended) {
+        if (now - x.at < ENDED_TTL_MS) break; // insertion order = end order
+        this.#ended.delete(id);
+      }
+      this.#ended.set(jobId, { p: e.p, at: now });
+    }
     this.#pending.delete(jobId);
   }
 

@@ -13,7 +13,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { JobRecord, JobSpec, JobStore, WorkerPool } from "@roost/core";
+import type { JobRecord, JobSpec, JobStore, WorkerPool } from "@roost/core/internal";
 import type { Logger } from "pino";
 import type { ProcessRegistry } from "../registry/registry.js";
 import type { JobDirs } from "../storage/job-dirs.js";

@@ -7,7 +7,7 @@
  */
 import { access, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { JobStore } from "@roost/core";
+import type { JobStore } from "@roost/core/internal";
 import type { Logger } from "pino";
 import type { JobDirs } from "../storage/job-dirs.js";
 

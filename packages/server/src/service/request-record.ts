@@ -15,7 +15,7 @@ import {
   type RecordedRequest,
   type ValidatedInputs,
   type ValidatedValue,
-} from "@roost/core";
+} from "@roost/core/internal";
 
 function valueJson(v: ValidatedValue): unknown {
   switch (v.kind) {

@@ -5,7 +5,7 @@
  * status and sweep, through the partial index on finished jobs.
  */
 import { rm } from "node:fs/promises";
-import type { JobStatus, JobStore } from "@roost/core";
+import type { JobStatus, JobStore } from "@roost/core/internal";
 import type { JobDirs } from "../storage/job-dirs.js";
 
 /** Seconds each final status is kept (0: forever). */

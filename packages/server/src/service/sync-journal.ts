@@ -7,7 +7,7 @@
  * retried with back-off; beyond {@link MAX_KEPT} waiting records the oldest are dropped (their clients already had
  * their results: only history is lost, and the log says how much).
  */
-import type { FinishedJob, JobRecord, JobStore } from "@roost/core";
+import type { FinishedJob, JobRecord, JobStore } from "@roost/core/internal";
 import type { Logger } from "pino";
 import { isUnavailable } from "./job-events.js";
 

@@ -3,7 +3,7 @@
  * recorded once it has ended (see `sync-journal.ts`); nothing on this path waits for a store write. A client that goes
  * away stops its worker; a job past `sync_timeout` is answered as failed at once and its worker stopped.
  */
-import type { JobRecord, JobSpec, WorkerPool } from "@roost/core";
+import type { JobRecord, JobSpec, WorkerPool } from "@roost/core/internal";
 import type { JobEvents } from "./job-events.js";
 import type { LocalRuns, SyncBase } from "./local-runs.js";
 

@@ -24,7 +24,7 @@ import {
   type StatusView,
   type StoredOutput,
   serializeElement,
-} from "@roost/core";
+} from "@roost/core/internal";
 
 /** What a view needs besides the job. */
 export interface ViewContext {

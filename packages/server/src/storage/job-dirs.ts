@@ -17,7 +17,7 @@
  * Job ids are validated UUIDs, so no path component ever comes from request text.
  */
 import { join } from "node:path";
-import { isJobId } from "@roost/core";
+import { isJobId } from "@roost/core/internal";
 
 /** Paths of one data directory. */
 export class JobDirs {

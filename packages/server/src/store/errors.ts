@@ -3,7 +3,7 @@
  * ServiceUnavailable (HTTP 503 with Retry-After, reliability promise P8); everything else (constraint violations,
  * bugs) propagates unchanged. The client-facing message is fixed text: driver messages and SQL go to the log only.
  */
-import { RoostError } from "@roost/core";
+import { RoostError } from "@roost/core/internal";
 
 /** The part of a logger the store uses (pino's `Logger` fits). */
 export interface StoreLogger {

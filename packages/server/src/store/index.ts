@@ -11,7 +11,7 @@
  * await store.close();
  * ```
  */
-import type { JobStore } from "@roost/core";
+import type { JobStore } from "@roost/core/internal";
 import { mapStoreError, type StoreLogger } from "./errors.js";
 import { KyselyJobStore, type StoreObserver } from "./kysely-store.js";
 import { migrateToLatest } from "./migrations/index.js";

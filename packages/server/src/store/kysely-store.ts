@@ -14,7 +14,7 @@ import {
   type NewJob,
   type ServerLease,
   TRANSITIONS,
-} from "@roost/core";
+} from "@roost/core/internal";
 import type { Kysely } from "kysely";
 import { mapStoreError, type StoreLogger } from "./errors.js";
 import type { DialectProfile } from "./profile.js";

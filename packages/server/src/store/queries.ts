@@ -13,7 +13,7 @@
  *   with a process filter `jobs_process_idx`; filtered by one final status, the partial `jobs_finished_idx`.
  * - `count` over terminal statuses has no index of its own and scans; it is only used for reports.
  */
-import type { FinishedJob, JobListQuery, JobPatch, JobStatus, NewJob } from "@roost/core";
+import type { FinishedJob, JobListQuery, JobPatch, JobStatus, NewJob } from "@roost/core/internal";
 import {
   type Expression,
   type ExpressionBuilder,

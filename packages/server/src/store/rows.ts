@@ -11,7 +11,7 @@ import type {
   JobRecord,
   JobRequestInfo,
   NewJob,
-} from "@roost/core";
+} from "@roost/core/internal";
 import type { Insertable, Selectable, Updateable } from "kysely";
 import type { DialectProfile } from "./profile.js";
 import type { JobsTable } from "./schema.js";

@@ -4,7 +4,7 @@
  * (SQLite INTEGER is 64-bit; PostgreSQL uses bigint, parsed back to a JS number per pool), so ordering and
  * comparisons never depend on a time zone or a text format.
  */
-import type { JobStatus } from "@roost/core";
+import type { JobStatus } from "@roost/core/internal";
 import { type ColumnType, type Generated, type RawBuilder, type SqlBool, sql } from "kysely";
 
 /**

@@ -33,7 +33,7 @@ import {
   type StoredOutput,
   validateInputs,
   validateOutputRequests,
-} from "@roost/core";
+} from "@roost/core/internal";
 import { attemptDir } from "../storage/job-dirs.js";
 import { runJob } from "../worker/run-job.js";
 import { hrefOf, rawValue, type TestInputs, type TestInputValue } from "./test-inputs.js";

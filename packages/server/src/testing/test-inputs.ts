@@ -9,7 +9,7 @@ import {
   hasXmlIllegalChars,
   type ProcessDefinition,
   type RawValue,
-} from "@roost/core";
+} from "@roost/core/internal";
 import type { runProcess } from "./run-process.js";
 
 /** A complex input value for {@link runProcess}: a file, or data that is written to one first. */

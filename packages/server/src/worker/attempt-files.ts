@@ -17,7 +17,7 @@
 import { closeSync, linkSync, openSync, unlinkSync, writeFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { WorkerProgress, WorkerResult } from "@roost/core";
+import type { WorkerProgress, WorkerResult } from "@roost/core/internal";
 import { writeFileAtomic } from "../storage/atomic.js";
 import { isNoSpace } from "../storage/no-space.js";
 

@@ -23,7 +23,7 @@ import {
   type ProcessSource,
   type WorkerProgress,
   type WorkerResult,
-} from "@roost/core";
+} from "@roost/core/internal";
 import { writeFileAtomic } from "../storage/atomic.js";
 import { attemptDir } from "../storage/job-dirs.js";
 import {

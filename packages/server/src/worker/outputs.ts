@@ -22,7 +22,7 @@ import {
   type OutputRequest,
   type ProcessDefinition,
   type StoredOutput,
-} from "@roost/core";
+} from "@roost/core/internal";
 
 /** A handler returned something that does not fit its declaration; a bug in the process, logged in full. */
 export class OutputError extends Error {

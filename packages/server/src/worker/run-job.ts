@@ -17,7 +17,7 @@ import {
   type ProcessDefinition,
   type SpecValue,
   type WorkerResult,
-} from "@roost/core";
+} from "@roost/core/internal";
 import { attemptDir } from "../storage/job-dirs.js";
 import { isNoSpace, NO_SPACE_MESSAGE } from "../storage/no-space.js";
 import { fileLogger } from "./job-logger.js";

@@ -1,7 +1,7 @@
 /**
  * `bbox`: an echo that keeps the coordinates' order and the CRS (Emu's is broken, its test xfail).
  */
-import { isProcessError } from "@roost/core";
+import { isProcessError } from "@roost/core/internal";
 import { afterEach, describe, expect, it } from "vitest";
 import bbox from "../../src/demo/bbox.js";
 import { createProcessContext, type TestProcessContext } from "../helpers/process-context.js";

@@ -2,7 +2,7 @@
  * The demo processes must describe themselves exactly as Emu's do (identifiers, types, occurrences, defaults,
  * allowed values, formats, by-reference outputs), so clients written against Emu work unchanged.
  */
-import type { InputDefinition, OutputDefinition } from "@roost/core";
+import type { InputDefinition, OutputDefinition } from "@roost/core/internal";
 import { describe, expect, it } from "vitest";
 import { DEMO_PROCESSES } from "../../src/demo/index.js";
 

@@ -3,7 +3,7 @@
  * ets-ogcapi-processes10 (`/req/core/test-process`) and ets-wps20 (see the process's doc comment), and it must
  * return every input it is given, unchanged, under the same identifier.
  */
-import { crsKey, validateInputs, wps1 } from "@roost/core";
+import { crsKey, validateInputs, wps1 } from "@roost/core/internal";
 import { afterEach, describe, expect, it } from "vitest";
 import { expectValid } from "../../../../test/helpers/xsd.js";
 import echo from "../../src/demo/echo.js";

@@ -1,7 +1,12 @@
 /**
  * Behaviour of the demo processes with literal inputs and outputs, and of the failing ones.
  */
-import { clientFailureMessage, GENERIC_FAILURE_MESSAGE, isProcessError, ProcessError } from "@roost/core";
+import {
+  clientFailureMessage,
+  GENERIC_FAILURE_MESSAGE,
+  isProcessError,
+  ProcessError,
+} from "@roost/core/internal";
 import { afterEach, describe, expect, it } from "vitest";
 import binaryOperator from "../../src/demo/binary-operator.js";
 import dummy from "../../src/demo/dummy.js";

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { attr, elements, parseXml, textOf, type XmlElement } from "@roost/core";
+import { attr, elements, parseXml, textOf, type XmlElement } from "@roost/core/internal";
 import { afterEach, describe, expect, it } from "vitest";
 import { metalink3, metalink4 } from "../../src/demo/metalink.js";
 import multipleOutputs from "../../src/demo/multiple-outputs.js";

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
 import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
-import type { RawReference } from "@roost/core";
+import type { RawReference } from "@roost/core/internal";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fetchReference, MAX_BODY_REFERENCE_BYTES } from "../../src/fetch/index.js";
 import { closeAll, failure, freePort, httpServer, listen, policy, tempDir } from "./helpers.js";

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Server as NetServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isRoostError, type RoostError } from "@roost/core";
+import { isRoostError, type RoostError } from "@roost/core/internal";
 import type { ReferencePolicy } from "../../src/fetch/index.js";
 
 /** Short limits so failure tests end quickly; 127.0.0.1 allowed unless a test overrides it. */

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { RawReference } from "@roost/core";
+import type { RawReference } from "@roost/core/internal";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkReference, fetchReference } from "../../src/fetch/index.js";
 import { failure, policy, tempDir } from "./helpers.js";

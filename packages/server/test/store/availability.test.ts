@@ -8,7 +8,7 @@ import { chmodSync, closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isRoostError, RoostError } from "@roost/core";
+import { isRoostError, RoostError } from "@roost/core/internal";
 import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";

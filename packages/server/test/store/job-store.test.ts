@@ -10,7 +10,7 @@ import {
   type JobStore,
   type NewJob,
   TRANSITIONS,
-} from "@roost/core";
+} from "@roost/core/internal";
 import { describe, expect, it } from "vitest";
 import type { KyselyJobStore } from "../../src/store/kysely-store.js";
 import { newJob, REQUEST, STORES, useTestDb } from "./stores.js";

@@ -4,7 +4,7 @@
  * and statistics are collected, as in production; on PostgreSQL `enable_seqscan = off` additionally makes the
  * planner show whether a usable index exists even where a small table would be scanned.
  */
-import { ACTIVE, type JobListQuery } from "@roost/core";
+import { ACTIVE, type JobListQuery } from "@roost/core/internal";
 import {
   type Compilable,
   CompiledQuery,

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FinishedJob } from "@roost/core";
+import type { FinishedJob } from "@roost/core/internal";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sweepExpired } from "../../src/service/retention.js";
 import { JobDirs } from "../../src/storage/job-dirs.js";

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { JobRequestInfo, NewJob } from "@roost/core";
-import { newJobId } from "@roost/core";
+import type { JobRequestInfo, NewJob } from "@roost/core/internal";
+import { newJobId } from "@roost/core/internal";
 import { afterEach, beforeEach } from "vitest";
 import { openKyselyStore, type StoreOptions } from "../../src/store/index.js";
 import type { KyselyJobStore } from "../../src/store/kysely-store.js";

@@ -13,7 +13,7 @@
  * {@link CallbackOptions.timeoutMs}: at most about 5 × 5 s + 7.5 s of waiting per job. Notifications of one job are
  * sent in order; nothing here can delay, block or fail the job itself.
  */
-import type { JobRecord, Subscriber } from "@roost/core";
+import type { JobRecord, Subscriber } from "@roost/core/internal";
 import type { Logger } from "pino";
 import { postNotification } from "../../fetch/index.js";
 import type { JobChange } from "../../service/job-events.js";

@@ -3,7 +3,7 @@
  * ({@link ogcapi.OgcUrls}), language and representation negotiation, and the one way documents and problems are sent
  * (JSON or the HTML renderer's page, links duplicated as `Link` headers, `Content-Language`, `Vary`).
  */
-import { type JobRecord, ogcapi, type ServiceInfo } from "@roost/core";
+import { type JobRecord, ogcapi, type ServiceInfo } from "@roost/core/internal";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../../config/load.js";
 import type { JobApi } from "../../service/job-api.js";

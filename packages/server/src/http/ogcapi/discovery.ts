@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { ogcapi, RoostError } from "@roost/core";
+import { ogcapi, RoostError } from "@roost/core/internal";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { encodeOnce, type OgcContext, serviceInfo } from "./context.js";
 import { resource } from "./http.js";

@@ -10,7 +10,7 @@
  * `Link: <…/jobs/{id}>; rel=monitor` (sync jobs are recorded, so their results can be read again); honoured
  * preferences in `Preference-Applied`.
  */
-import { type ExecuteRequest, ogcapi, RoostError } from "@roost/core";
+import { type ExecuteRequest, ogcapi, RoostError } from "@roost/core/internal";
 import type { FastifyInstance } from "fastify";
 import { checkReference } from "../../fetch/index.js";
 import { type OgcContext, sendJson } from "./context.js";

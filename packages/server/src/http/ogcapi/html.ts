@@ -8,7 +8,7 @@
  * at q=1 over JSON at q=0.8 — it gets the page when a renderer is plugged in, and JSON (still acceptable through
  * `*\/*`) when none is. Clients that send no `Accept`, or `application/json`, get JSON either way.
  */
-import type { ogcapi } from "@roost/core";
+import type { ogcapi } from "@roost/core/internal";
 
 /** The document kinds a renderer is asked for (the resource the page represents). */
 export type OgcHtmlKind =

@@ -3,7 +3,7 @@
  * 405 with `Allow` for the others), CORS for browsers on other origins (`/rec/core/cross-origin`), and RFC 8288
  * `Link` headers duplicating a document's links (`/rec/core/link-header`).
  */
-import { type ogcapi, RoostError } from "@roost/core";
+import { type ogcapi, RoostError } from "@roost/core/internal";
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from "fastify";
 
 /** Headers a script on another origin may read: the job URL of a 201, links, applied preferences, back-off. */

@@ -10,7 +10,7 @@
  * `problems.ts`, `discovery.ts`, `openapi.ts`, `processes.ts`, `execution.ts`, `results.ts`, `jobs.ts`,
  * `job-list.ts`, `job-inputs.ts`, `callbacks.ts`, `html.ts` (the web UI's hook).
  */
-import { parseJson } from "@roost/core";
+import { parseJson } from "@roost/core/internal";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { type CallbackOptions, OgcCallbacks } from "./callbacks.js";

@@ -11,7 +11,7 @@ import {
   type ProcessDefinition,
   type RawInput,
   type RawValue,
-} from "@roost/core";
+} from "@roost/core/internal";
 import type { JobApi } from "../../service/job-api.js";
 import { JSON_TYPE, type OgcContext } from "./context.js";
 

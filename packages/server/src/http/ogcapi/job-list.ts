@@ -7,7 +7,7 @@
  * answers at most 1000 rows per query, so larger pages are read in several keyset steps. There is no `prev` link: it
  * would need a second, reversed walk for every page.
  */
-import { isJobId, type JobListQuery, type JobRecord, type ogcapi, RoostError } from "@roost/core";
+import { isJobId, type JobListQuery, type JobRecord, type ogcapi, RoostError } from "@roost/core/internal";
 import type { JobApi } from "../../service/job-api.js";
 
 /** Rows the store returns per query (its own maximum). */

@@ -14,7 +14,7 @@
  * * dismissing a dismissed job again answers 200 with the same statusInfo (reliability P5 allows that or 404).
  * * an unknown or malformed id: 404 no-such-job.
  */
-import { ACTIVE, isTerminal, type JobRecord, ogcapi } from "@roost/core";
+import { ACTIVE, isTerminal, type JobRecord, ogcapi } from "@roost/core/internal";
 import type { FastifyInstance } from "fastify";
 import type { OgcContext } from "./context.js";
 import { resource } from "./http.js";

@@ -7,7 +7,7 @@
  *
  * `f=json` / `f=html` override `Accept` (a link can pick a representation); any other value is a 400 naming `f`.
  */
-import { RoostError } from "@roost/core";
+import { RoostError } from "@roost/core/internal";
 
 /** One range of an `Accept` header. */
 interface Range {

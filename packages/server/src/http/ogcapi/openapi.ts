@@ -5,7 +5,7 @@
  * job — and without the statuses it never sends on those operations (501 anywhere, 405 on DELETE: a finished job is
  * answered 200 unchanged; 405 exists only for methods a path has no operation for, which OpenAPI cannot list).
  */
-import { ogcapi, type ProcessDefinition, type ServiceInfo } from "@roost/core";
+import { ogcapi, type ProcessDefinition, type ServiceInfo } from "@roost/core/internal";
 
 type Json = Record<string, unknown>;
 

@@ -5,7 +5,7 @@
  * a 500 saying only "internal error" with a reference id that is logged with the stack — never the stack itself.
  */
 import { randomUUID } from "node:crypto";
-import { isRoostError, ogcapi, RoostError } from "@roost/core";
+import { isRoostError, ogcapi, RoostError } from "@roost/core/internal";
 import type { FastifyReply } from "fastify";
 import { toRoostError } from "../exceptions.js";
 

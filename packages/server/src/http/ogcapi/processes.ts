@@ -5,7 +5,7 @@
  * (a page re-encoded per request ran at 40 % of GetCapabilities' rate). An offset is fine here (unlike the job list): the list never changes while the server
  * runs.
  */
-import { ogcapi, RoostError } from "@roost/core";
+import { ogcapi, RoostError } from "@roost/core/internal";
 import type { FastifyInstance } from "fastify";
 import { type Encoded, encodeOnce, type OgcContext } from "./context.js";
 import { resource } from "./http.js";

@@ -28,7 +28,7 @@ import {
   ogcapi,
   type ProcessDefinition,
   RoostError,
-} from "@roost/core";
+} from "@roost/core/internal";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { JobApi } from "../../service/job-api.js";
 import { JSON_TYPE, type OgcContext, sendJson } from "./context.js";

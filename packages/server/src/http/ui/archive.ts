@@ -5,7 +5,7 @@
  * output only loses its listing.
  */
 import { open } from "node:fs/promises";
-import { parseXml, type XmlElement } from "@roost/core";
+import { parseXml, type XmlElement } from "@roost/core/internal";
 
 /** One listed entry. */
 export interface ArchiveEntry {

@@ -3,7 +3,7 @@
  * (`/processes`). Every process with title, abstract, keywords, version and execution modes; a search box that
  * filters as you type (`packages/ui/src/catalogue.ts`) and, without script, filters on the server (`?q=`).
  */
-import { ogcapi } from "@roost/core";
+import { ogcapi } from "@roost/core/internal";
 import { ogcUrls, type PageRequest, type UiContext } from "./context.js";
 import { html, type SafeHtml } from "./html.js";
 import { asHtml, page, uiPath } from "./layout.js";

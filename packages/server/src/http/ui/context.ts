@@ -2,7 +2,7 @@
  * What every page of the web UI is rendered with: the job API (process definitions for the forms), the
  * configuration, the public URL layout and the built assets, plus the Content-Security-Policy the pages need.
  */
-import type { ogcapi } from "@roost/core";
+import type { ogcapi } from "@roost/core/internal";
 import type { Config } from "../../config/load.js";
 import type { JobApi } from "../../service/job-api.js";
 import type { PublicUrls } from "../urls.js";

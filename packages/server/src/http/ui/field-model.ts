@@ -3,7 +3,7 @@
  * from) to what the generated form needs: the widget, the HTML constraints a browser checks natively, and the rules
  * the page's script checks before anything is sent (JSON in `data-rules`, read by `packages/ui/src/form/rules.ts`).
  */
-import type { InputDefinition, LiteralInputDefinition, LiteralValue, ValueRange } from "@roost/core";
+import type { InputDefinition, LiteralInputDefinition, LiteralValue, ValueRange } from "@roost/core/internal";
 
 /** Widgets of literal inputs. */
 export type LiteralWidget =

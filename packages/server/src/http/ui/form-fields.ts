@@ -5,7 +5,7 @@
  * `data-min`, `data-max`, `data-rules`; its rows are `[data-row]` holding controls marked `data-role`; control ids
  * are `f<field>-<row>-<role>` and the template's rows use the row number `__R__`.
  */
-import type { InputDefinition } from "@roost/core";
+import type { InputDefinition } from "@roost/core/internal";
 import type { BboxField, ComplexField, Field, LiteralField } from "./field-model.js";
 import { formatBytes } from "./field-model.js";
 import { html, type SafeHtml, safeHref } from "./html.js";

@@ -3,7 +3,7 @@
  * job id) and, while it waits in a Slurm queue, the reason Slurm gives. One function, used for the first render and
  * for every event of the live stream, so both say the same.
  */
-import { type JobRecord, ogcapi } from "@roost/core";
+import { type JobRecord, ogcapi } from "@roost/core/internal";
 
 /** A job as the live page shows it. */
 export interface LiveJob {

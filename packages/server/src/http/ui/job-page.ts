@@ -5,7 +5,7 @@
  * fallback); a Dismiss button that stops the job (`DELETE /jobs/{id}`); the results once it succeeded, the error
  * and the tail of its logs once it failed.
  */
-import type { ogcapi } from "@roost/core";
+import type { ogcapi } from "@roost/core/internal";
 import { JobDirs } from "../../storage/job-dirs.js";
 import type { PageRequest, UiContext } from "./context.js";
 import { html, type SafeHtml } from "./html.js";

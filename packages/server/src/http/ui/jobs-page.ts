@@ -5,7 +5,7 @@
  * id or status URL, re-run with the recorded inputs, delete. Rows of unfinished jobs are kept up to date by
  * `packages/ui/src/history.ts`.
  */
-import type { ogcapi } from "@roost/core";
+import type { ogcapi } from "@roost/core/internal";
 import type { PageRequest, UiContext } from "./context.js";
 import { html, type SafeHtml } from "./html.js";
 import { asHtml, page, pathOf, uiPath } from "./layout.js";

@@ -5,7 +5,7 @@
  * is read at once instead of at the next tick. It sends an event when something the page shows changed, a
  * comment every {@link HEARTBEAT_MS} to keep proxies from closing an idle connection, and ends after the final state.
  */
-import { isJobId } from "@roost/core";
+import { isJobId } from "@roost/core/internal";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { JobApi } from "../../service/job-api.js";
 import { liveJob } from "./job-info.js";

@@ -6,7 +6,7 @@
  */
 import { open } from "node:fs/promises";
 import { join } from "node:path";
-import { isJobId, type JobRecord } from "@roost/core";
+import { isJobId, type JobRecord } from "@roost/core/internal";
 import type { JobDirs } from "../../storage/job-dirs.js";
 
 /** Bytes read from the end of each log. */

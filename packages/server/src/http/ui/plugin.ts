@@ -4,7 +4,7 @@
  * job succeeds) and the tail of its logs. Also the security headers of every HTML page (registered on the root by
  * the composition, since the pages come from the OGC front end).
  */
-import { isJobId, isTerminal } from "@roost/core";
+import { isJobId, isTerminal } from "@roost/core/internal";
 import type { FastifyInstance, FastifyReply, onSendHookHandler } from "fastify";
 import { JobDirs } from "../../storage/job-dirs.js";
 import { contentSecurityPolicy, type UiContext } from "./context.js";
@@ -46,7 +46,8 @@ export function uiSecurityHeaders(ctx: UiContext): onSendHookHandler {
   const csp = contentSecurityPolicy(ctx);
   return async (_req, reply) => {
     const type = String(reply.getHeader("content-type") ?? "");
-    if (type.startsWith("text/html")) {
+    // Pages only: a response that set its own policy (an output file, Swagger UI) keeps it.
+    if (type.startsWith("text/html") && !reply.hasHeader("Content-Security-Policy")) {
       reply.header("Content-Security-Policy", csp);
       reply.header("X-Frame-Options", "DENY");
       reply.header("Referrer-Policy", "same-origin");

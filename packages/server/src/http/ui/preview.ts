@@ -14,7 +14,7 @@ import {
   validateInputs,
   validateOutputRequests,
   wps1,
-} from "@roost/core";
+} from "@roost/core/internal";
 import type { UiContext } from "./context.js";
 
 /** An uploaded file behind one input occurrence (its content may have been left out of the preview request). */

@@ -4,7 +4,7 @@
  * outputs, and the request preview beside it (filled by the server from the defaults, then kept in step with the
  * form by `packages/ui/src/form/preview.ts`).
  */
-import type { ogcapi, ProcessDefinition } from "@roost/core";
+import type { ogcapi, ProcessDefinition } from "@roost/core/internal";
 import type { PageRequest, UiContext } from "./context.js";
 import { fieldOf } from "./field-model.js";
 import { renderField } from "./form-fields.js";

@@ -4,7 +4,7 @@
  * `/processes` the catalogue, `/processes/{id}` the process page with its form, `/jobs` the history, `/jobs/{id}` the
  * live job page and `/jobs/{id}/results` the results.
  */
-import type { ogcapi } from "@roost/core";
+import type { ogcapi } from "@roost/core/internal";
 import { renderConformance, renderLanding, renderProcessList } from "./catalogue-page.js";
 import type { PageRequest, UiContext } from "./context.js";
 import { renderJob } from "./job-page.js";

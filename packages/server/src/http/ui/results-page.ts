@@ -2,7 +2,7 @@
  * The results page (`GET /jobs/{id}/results` as HTML) and problem pages. A failed job's results resource is a
  * problem document: its page shows the error, the job's log tail and links back to the job.
  */
-import type { ogcapi } from "@roost/core";
+import type { ogcapi } from "@roost/core/internal";
 import { JobDirs } from "../../storage/job-dirs.js";
 import type { PageRequest, UiContext } from "./context.js";
 import { html, type SafeHtml } from "./html.js";

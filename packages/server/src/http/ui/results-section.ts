@@ -6,7 +6,7 @@
  * (titles, declaration order), so it reads the same for jobs submitted through any front end.
  */
 import { readFile } from "node:fs/promises";
-import type { JobRecord, OutputDefinition, ProcessDefinition, StoredOutput } from "@roost/core";
+import type { JobRecord, OutputDefinition, ProcessDefinition, StoredOutput } from "@roost/core/internal";
 import { type Listing, listMetalink, listZip } from "./archive.js";
 import type { UiContext } from "./context.js";
 import { formatBytes } from "./field-model.js";

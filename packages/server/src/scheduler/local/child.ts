@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import type { JobSpec, ProcessLogger, WorkerResult } from "@roost/core";
+import type { JobSpec, ProcessLogger, WorkerResult } from "@roost/core/internal";
 import { loadRegistry, type ProcessRegistry } from "../../registry/registry.js";
 import { attemptDir } from "../../storage/job-dirs.js";
 import { claimAttempt, writeResult } from "../../worker/attempt-files.js";

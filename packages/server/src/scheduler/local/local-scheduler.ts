@@ -15,8 +15,8 @@ import type {
   SubmitRequest,
   WorkerPool,
   WorkerResult,
-} from "@roost/core";
-import { attemptName } from "@roost/core";
+} from "@roost/core/internal";
+import { attemptName } from "@roost/core/internal";
 import type { ChildMessage, ParentMessage } from "./child.js";
 
 /** Options of the local pool. */

@@ -6,7 +6,7 @@
  * marks the job dismissed (a server that is down does it when it starts). Local jobs live inside the server process
  * and cannot be reached from here.
  */
-import { attemptName, isJobId, isTerminal } from "@roost/core";
+import { attemptName, isJobId, isTerminal } from "@roost/core/internal";
 import type { Command } from "commander";
 import { SlurmCli } from "./cli.js";
 import { errorMessage } from "./parse.js";

@@ -9,7 +9,7 @@
  * `exitcode` by write-then-rename. `exitcode` is absent only when the whole job was killed hard or the node was
  * lost — which is how a job that Slurm has already forgotten is told apart from one that ended.
  */
-import { attemptName } from "@roost/core";
+import { attemptName } from "@roost/core/internal";
 import { formatSlurmTime, parseSlurmTime } from "./parse.js";
 
 /** The wrapper (bash; `printf %(…)T` avoids a `date` fork per signal). Arguments: attempt dir, worker argv…. */

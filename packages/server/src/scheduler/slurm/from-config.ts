@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { JobStore, MonitoredBackendFactory, Scheduler } from "@roost/core";
+import type { JobStore, MonitoredBackendFactory, Scheduler } from "@roost/core/internal";
 import { type Config, ConfigError } from "../../config/load.js";
 import type { JobDirs } from "../../storage/job-dirs.js";
 import type { JobLog } from "../../storage/job-log.js";

@@ -34,7 +34,7 @@ import {
   type SchedulerListener,
   type SubmitRequest,
   type WorkerFailure,
-} from "@roost/core";
+} from "@roost/core/internal";
 import type { JobDirs } from "../../storage/job-dirs.js";
 import { JobLog } from "../../storage/job-log.js";
 import {

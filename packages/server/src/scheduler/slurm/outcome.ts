@@ -4,7 +4,7 @@
  * wrapper's exit status 0) **and** the worker's result for this attempt; every other end is a failure carrying the
  * scheduler's reason, except a cancellation the user asked for. The monitor (`monitor.ts`) applies the decisions.
  */
-import { attemptName, type Observation, type WorkerFailure, type WorkerResult } from "@roost/core";
+import { attemptName, type Observation, type WorkerFailure, type WorkerResult } from "@roost/core/internal";
 import type { AttemptEvidence } from "../../worker/attempt-files.js";
 
 /** What {@link decide} needs to know about a job. */

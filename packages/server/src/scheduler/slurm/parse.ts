@@ -3,7 +3,7 @@
  * notes §2, §6, §7). Delimited text only: `squeue --json` ignores `-j`/`-t` on 22.05 and `scontrol` has no
  * `--json`. Nothing here runs a command, so every rule is unit-testable with captured output.
  */
-import type { BackendState } from "@roost/core";
+import type { BackendState } from "@roost/core/internal";
 
 /**
  * `squeue -o` format of one poll: id, state, node list, reason, name. The name comes last because it is the only

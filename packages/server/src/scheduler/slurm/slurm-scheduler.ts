@@ -23,7 +23,7 @@
 import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { Observation, Scheduler, SchedulerListener, SubmitRequest } from "@roost/core";
+import type { Observation, Scheduler, SchedulerListener, SubmitRequest } from "@roost/core/internal";
 import { writeFileAtomic } from "../../storage/atomic.js";
 import { attemptDir } from "../../storage/job-dirs.js";
 import { BATCH_SCRIPT, type SlurmJobOptions, sbatchArgs } from "./batch-script.js";
