@@ -1,29 +1,32 @@
 /**
- * On-disk cache of what a server says about itself (capabilities and all process descriptions), keyed by service URL
- * and language, so `roost run <process> --help` and shell completion answer without a round trip. Entries are fresh
+ * On-disk cache of what a server says about itself (its protocol, capabilities and all process descriptions), keyed
+ * by service URL and language, so `roost run <process> --help` and shell completion answer without a round trip. Entries are fresh
  * for a few minutes (the default TTL is 5 min); `--refresh` ignores them. The cache is only an optimisation: a
  * cache that cannot be read or written is silently bypassed.
  */
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { wps1 } from "@roost/core";
+import type { ProcessDescription, Protocol, ServiceCapabilities } from "./protocol-client.js";
 
 /** What is cached for one service and language. */
 export interface CachedService {
   readonly url: string;
   readonly language?: string;
+  /** The protocol the service was found to speak (a fresh entry spares `connect()` the detection). */
+  readonly protocol: Protocol;
   /** When the entry was fetched (ms since the epoch). */
   readonly fetchedAt: number;
-  readonly capabilities: wps1.Wps1Capabilities;
+  readonly capabilities: ServiceCapabilities;
   /** All process descriptions, once fetched. */
-  readonly processes?: readonly wps1.Wps1ProcessDescription[];
+  readonly processes?: readonly ProcessDescription[];
 }
 
 /** Default time an entry stays fresh. */
 export const DEFAULT_CACHE_TTL_MS = 5 * 60 * 1000;
 
-const FORMAT_VERSION = 1;
+/** Version 2 added the protocol; entries written before it (WPS 1.0.0 only) are fetched again. */
+const FORMAT_VERSION = 2;
 
 /** The cache directory and its freshness rule. */
 export class DescriptionCache {
