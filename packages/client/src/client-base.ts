@@ -136,8 +136,8 @@ export abstract class ClientBase implements ProcessingClient {
 
   async #loadCache(): Promise<CachedService | undefined> {
     if (!this.#cache || this.#refresh) return undefined;
-    const e = await this.#cache.load(this.url, this.language);
-    return e && e.protocol === this.protocol && this.#cache.isFresh(e) ? e : undefined;
+    const e = await this.#cache.load(this.url, this.language, this.protocol);
+    return e && this.#cache.isFresh(e) ? e : undefined;
   }
 
   async #saveCache(): Promise<void> {

@@ -2,7 +2,7 @@
  * `connect(url)`: one protocol-neutral client for any server the client speaks to, the protocol detected from the
  * URL and the server's answers unless the caller pins it (`protocol` option, `--protocol` in the CLI):
  *
- * 1. a fresh cache entry for the URL already says which protocol it speaks (no request at all);
+ * 1. the cache remembers which protocol the URL was found to speak, for a few minutes (no request at all);
  * 2. a URL ending in `/processes` is an OGC API – Processes server (its landing page is the parent);
  * 3. a URL ending in `/wps` (or with `service=WPS`) is a WPS endpoint: GetCapabilities with
  *    `AcceptVersions=2.0.0,1.0.0` — a server offering WPS 2.0.0 answers in 2.0.0 (OWS Common: the first version it
@@ -172,10 +172,11 @@ export async function openClient(url: string, o: ConnectOptions = {}): Promise<P
   if (o.protocol !== undefined) return make(o.protocol, canonicalUrl(url, o.protocol), o);
   const canonical = canonicalUrl(url);
   if (o.cache && o.refresh !== true) {
-    const e = await o.cache.load(canonical, o.language);
-    if (e && o.cache.isFresh(e)) return make(e.protocol, canonical, o);
+    const d = await o.cache.detectedProtocol(canonical);
+    if (d && o.cache.isFresh(d)) return make(d.protocol, canonical, o);
   }
   const d = await detectProtocol(url, o);
+  await o.cache?.rememberProtocol(canonical, d.protocol);
   const c = make(d.protocol, d.url, o);
   if (d.capabilities !== undefined) await c.adoptCapabilities(d.capabilities);
   return c;
