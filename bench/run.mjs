@@ -8,6 +8,9 @@
  * document every millisecond on keep-alive connections) → submit → response and submit → ProcessSucceeded.
  * Then Roost's WPS 2.0.0 front end against its own WPS 1.0.0 one (`lib/wps2.mjs`): GetCapabilities, Execute hello
  * as an XML POST, and the async round trip submit → GetStatus polls → GetResult, with 2.0/1.0 ratios.
+ * Then the OGC API – Processes front end against Roost's own WPS 1.0.0 front end in the same run (bench/ogcapi.mjs:
+ * GET /processes, GET /processes/hello, sync hello as JSON, the async round trip, GET /jobs?limit=100 on a million
+ * job rows).
  * Prints both servers' figures, Roost/PyWPS ratios, the issue's targets with PASS/MISS, machine facts, a Markdown
  * table for the README, and writes every raw number to .bench/results-<date>.json.
  *
@@ -19,6 +22,7 @@
  *   npm run bench -- [--duration=10] [--warmup=2] [--connections=1,8] [--repeat=1] [--jobs=100] [--pywps-jobs=40]
  *                    [--poll-ms=1] [--database-url=postgres://…] [--no-pywps] [--only=getcapabilities,…]
  *                    [--profile] [--loadgen=wrk|node] [--store [--store-rows=N]] [--no-slurm]
+ *                    [--no-ogcapi] [--ogc-rows=N]
  *
  * Run `node bench/run.mjs --help` for the details.
  */
@@ -48,6 +52,7 @@ import {
   tail,
 } from "./lib/servers.mjs";
 import { asyncLatencyWps2, WPS2_PAIRS, wps2Table } from "./lib/wps2.mjs";
+import { ogcMarkdown, runOgcBench } from "./ogcapi.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const HELP = `usage: npm run bench -- [options]     (or: node bench/run.mjs [options] after npx tsc -b)
@@ -71,6 +76,8 @@ const HELP = `usage: npm run bench -- [options]     (or: node bench/run.mjs [opt
                        so they write no profile)
   --store              also run bench/store-scaling.mjs (slow: a million rows); --store-rows=N passes --rows=N
   --no-slurm           skip the Slurm part even when a cluster is up
+  --no-ogcapi          skip the OGC API – Processes part (JSON front end vs WPS 1.0.0 on the same server)
+  --ogc-rows=N         job rows behind the OGC API job-list figure (default 1000000)
   --json=FILE          where to write the raw results (default .bench/results-<date>.json)
 `;
 
@@ -92,6 +99,8 @@ const { values: opt } = parseArgs({
     store: { type: "boolean", default: false },
     "store-rows": { type: "string" },
     "no-slurm": { type: "boolean", default: false },
+    "no-ogcapi": { type: "boolean", default: false },
+    "ogc-rows": { type: "string", default: "1000000" },
     json: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -217,12 +226,12 @@ const results = { runs: [], async: {} };
 
 /** check → warm-up → measured run → check again → validate; a failure is recorded, not thrown. */
 async function measure(server, scenario, conns, { warm = true } = {}) {
-  const { url, post } = requestOf(server.wps, scenario);
+  const { url, req } = requestOf(server.wps, scenario);
   try {
     const { bytes } = await checkScenario(server.wps, scenario);
-    if (warm && warmup > 0) await load(url, { connections: conns, seconds: warmup, post });
+    if (warm && warmup > 0) await load(url, { connections: conns, seconds: warmup, ...(req ? { req } : {}) });
     const cpu0 = groupCpu(server.pid);
-    const run = await load(url, { connections: conns, seconds: duration, post });
+    const run = await load(url, { connections: conns, seconds: duration, ...(req ? { req } : {}) });
     run.cpu = cpuPerRequest(cpu0, groupCpu(server.pid), run.requests);
     await checkScenario(server.wps, scenario);
     const problems = validateRun(run, bytes);
@@ -333,6 +342,33 @@ async function wps2Part(server) {
 if (wanted("wps2")) {
   log("\nWPS 2.0.0 against WPS 1.0.0 (Roost, same server, same run)");
   results.wps2 = await wps2Part(servers.roost);
+}
+
+// ------------------------------------------------------------------------------------- OGC API – Processes
+
+let ogc;
+if (!opt["no-ogcapi"] && !only) {
+  log("\nOGC API – Processes (JSON) against WPS 1.0.0 on the same Roost server");
+  ogc = await runOgcBench({
+    root,
+    roost: servers.roost,
+    load,
+    warmup,
+    duration,
+    connections,
+    log,
+    jobs: Number(opt.jobs),
+    pollMs: Number(opt["poll-ms"]),
+    rows: Number(opt["ogc-rows"]),
+    wpsAsync: results.async.roost,
+    measureWps: (id, conns) =>
+      measure(
+        servers.roost,
+        SCENARIOS.find((x) => x.id === id),
+        conns,
+      ),
+  });
+  failures.push(...ogc.failures);
 }
 
 // ------------------------------------------------------------------------------------------------- tear-down
@@ -477,6 +513,14 @@ const md = [
         wps2Table(results.wps2, { markdown: true }),
       ]
     : []),
+  ...(ogc
+    ? [
+        "",
+        `OGC API – Processes against WPS 1.0.0 on the same Roost server (ratio ≥ 1: the JSON front end is at least as fast):`,
+        "",
+        ogcMarkdown(ogc, results.async.roost),
+      ]
+    : []),
 ].join("\n");
 log("\nMarkdown (for the README):\n");
 log(md);
@@ -511,6 +555,7 @@ writeFileSync(
       profiles,
       slurm,
       store,
+      ogcapi: ogc,
       failures,
       markdown: md,
     },

@@ -56,5 +56,39 @@ export function postXml(url, body, opts = {}) {
   return get(url, { ...opts, method: "POST", body, headers: { "content-type": "application/xml" } });
 }
 
+/**
+ * Any request (`method`, `headers`, `body`); resolves like {@link get}. The OGC API part POSTs execute requests.
+ * @param {string} url
+ * @param {{ method?: string, headers?: Record<string, string>, body?: string, timeoutMs?: number, agent?: import("node:http").Agent }} [opts]
+ * @returns {Promise<{ status: number, headers: import("node:http").IncomingHttpHeaders, body: string, headerBytes: number }>}
+ */
+export function request(
+  url,
+  { method = "GET", headers = {}, body, timeoutMs = 10_000, agent: via = agent } = {},
+) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent: via, timeout: timeoutMs }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => {
+        let headerBytes = `HTTP/1.1 ${res.statusCode} ${res.statusMessage}\r\n`.length + 2;
+        for (let i = 0; i < res.rawHeaders.length; i += 2) {
+          headerBytes += res.rawHeaders[i].length + 2 + Buffer.byteLength(res.rawHeaders[i + 1]) + 2;
+        }
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString("utf8"),
+          headerBytes,
+        });
+      });
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error(`timeout after ${timeoutMs} ms: ${url}`)));
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 /** Resolve after `ms` milliseconds. */
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -4,11 +4,11 @@
  * small Node generator with the same result shape, labelled as such in every report.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { get } from "./http.mjs";
+import { request } from "./http.mjs";
 
 /**
  * @typedef {object} LoadResult
@@ -85,37 +85,33 @@ export function parseWrk(out) {
 }
 
 /**
- * @typedef {object} PostBody  a request body: every request of the run is this POST
- * @property {string} body
- * @property {string} contentType
+ * A request other than a plain GET: method, headers and body (the OGC API's POST execute).
+ * @typedef {{ method: string, headers?: Record<string, string>, body?: string }} LoadRequest
  */
 
-/**
- * A wrk Lua script making every request a POST of `post.body` (a long bracket string: no escaping needed unless
- * the body contains its closing bracket, which then gets a longer one).
- * @param {PostBody} post
- */
-function wrkPostScript(post) {
-  let eq = "=";
-  while (post.body.includes(`]${eq}]`)) eq += "=";
-  return `wrk.method = "POST"\nwrk.body = [${eq}[${post.body}]${eq}]\nwrk.headers["Content-Type"] = "${post.contentType}"\n`;
+/** A wrk Lua script that sends `req` (written once per distinct request). */
+function wrkScript(req) {
+  const file = join(
+    tmpdir(),
+    `roost-bench-wrk-${process.pid}-${Buffer.from(JSON.stringify(req)).toString("base64url").slice(0, 40)}.lua`,
+  );
+  const lines = [`wrk.method = ${JSON.stringify(req.method)}`];
+  if (req.body !== undefined) lines.push(`wrk.body = ${JSON.stringify(req.body)}`);
+  for (const [k, v] of Object.entries(req.headers ?? {}))
+    lines.push(`wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
 }
 
 /**
  * `wrk -t1 -c<connections> -d<seconds>s --latency <url>`: one thread is enough for a server that does a few
- * thousand requests per second, and leaves the second core to the server. With `post`, a Lua script makes every
- * request that POST.
+ * thousand requests per second, and leaves the second core to the server. `req`: another method, headers, a body.
  * @param {string} url
- * @param {{ connections: number, seconds: number, timeoutSeconds?: number, post?: PostBody }} o
+ * @param {{ connections: number, seconds: number, timeoutSeconds?: number, req?: LoadRequest }} opts
  * @returns {Promise<LoadResult>}
  */
-export function runWrk(url, { connections, seconds, timeoutSeconds = 10, post }) {
+export function runWrk(url, { connections, seconds, timeoutSeconds = 10, req }) {
   return new Promise((resolve, reject) => {
-    let scriptDir;
-    if (post) {
-      scriptDir = mkdtempSync(join(tmpdir(), "roost-wrk-"));
-      writeFileSync(join(scriptDir, "post.lua"), wrkPostScript(post));
-    }
     const args = [
       "-t1",
       `-c${connections}`,
@@ -123,7 +119,7 @@ export function runWrk(url, { connections, seconds, timeoutSeconds = 10, post })
       `--timeout`,
       `${timeoutSeconds}s`,
       "--latency",
-      ...(scriptDir ? ["-s", join(scriptDir, "post.lua")] : []),
+      ...(req ? ["-s", wrkScript(req)] : []),
       url,
     ];
     const child = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -139,7 +135,6 @@ export function runWrk(url, { connections, seconds, timeoutSeconds = 10, post })
     child.on("error", reject);
     child.on("close", (code) => {
       active.delete(child);
-      if (scriptDir) rmSync(scriptDir, { recursive: true, force: true });
       if (code !== 0) return reject(new Error(`wrk exited with ${code}: ${err || out}`));
       try {
         resolve({ tool: "wrk", connections, ...parseWrk(out) });
@@ -157,15 +152,12 @@ export function quantile(sorted, q) {
 }
 
 /**
- * The fallback generator: `connections` loops, each issuing the next request when the previous response ended, on a
+ * The fallback generator: `connections` loops, each issuing the next GET when the previous response ended, on a
  * keep-alive Agent with exactly `connections` sockets. It shares the event loop and a core with nothing else, but
  * costs several times wrk's CPU per request, so its figures are lower bounds.
  * @returns {Promise<LoadResult>}
  */
-export async function runNodeLoad(url, { connections, seconds, timeoutSeconds = 10, post }) {
-  const method = post
-    ? { method: "POST", body: post.body, headers: { "content-type": post.contentType } }
-    : {};
+export async function runNodeLoad(url, { connections, seconds, timeoutSeconds = 10, req }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies = [];
   let non2xx = 0;
@@ -177,7 +169,7 @@ export async function runNodeLoad(url, { connections, seconds, timeoutSeconds = 
     while (performance.now() < end) {
       const t = performance.now();
       try {
-        const r = await get(url, { agent, timeoutMs: timeoutSeconds * 1000, ...method });
+        const r = await request(url, { ...req, agent, timeoutMs: timeoutSeconds * 1000 });
         latencies.push(performance.now() - t);
         if (r.status < 200 || r.status >= 400) non2xx++;
         bytes += r.headerBytes + Buffer.byteLength(r.body);

@@ -21,8 +21,12 @@ import { get, postXml } from "./http.mjs";
  */
 export function requestOf(wps, scenario) {
   return scenario.post
-    ? { url: wps, post: { body: scenario.post, contentType: "application/xml" } }
-    : { url: `${wps}?${scenario.query}`, post: undefined };
+    ? {
+        url: wps,
+        post: { body: scenario.post, contentType: "application/xml" },
+        req: { method: "POST", body: scenario.post, headers: { "content-type": "application/xml" } },
+      }
+    : { url: `${wps}?${scenario.query}`, post: undefined, req: undefined };
 }
 
 /** @type {Scenario[]} */

@@ -112,12 +112,13 @@ export function tail(file, n = 30) {
 /**
  * Start Roost from the build (`packages/server/dist`) with default settings — SQLite in a fresh data dir and the
  * local worker pool — unless `databaseUrl` is given. `nodeArgs` (e.g. `--cpu-prof`) go before the script; Node
- * forks the worker pool with the same execArgv, so a CPU profile covers the workers too.
- * @param {{ root: string, databaseUrl?: string, schema?: string, nodeArgs?: string[] }} opts
+ * forks the worker pool with the same execArgv, so a CPU profile covers the workers too. `dir`: a prepared scratch
+ * directory (its `data/` already holding a database), removed with the others.
+ * @param {{ root: string, databaseUrl?: string, schema?: string, nodeArgs?: string[], dir?: string }} opts
  */
-export async function startRoost({ root, databaseUrl, schema, nodeArgs = [] }) {
+export async function startRoost({ root, databaseUrl, schema, nodeArgs = [], dir: given }) {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "roost-bench-"));
+  const dir = given ?? mkdtempSync(join(tmpdir(), "roost-bench-"));
   dirs.add(dir);
   const args = [
     ...nodeArgs,

@@ -18,10 +18,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Start a server; `settings` are dotted config keys (`jobs.workers`) applied as flags. */
+/**
+ * Start a server; `settings` are dotted config keys (`jobs.workers`) applied as flags, `opts.start` options of
+ * `startServer` (e.g. an HTML renderer).
+ */
 export async function startTestServer(
   settings: Record<string, unknown> = {},
-  opts: { configFile?: string } = {},
+  opts: { configFile?: string; start?: Omit<NonNullable<Parameters<typeof startServer>[1]>, "logger"> } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "roost-test-"));
   // Port 0 binds a free port; the public URL must then be fixed after listening, so pick a port first.
@@ -38,6 +41,7 @@ export async function startTestServer(
     },
   });
   const server = await startServer(config, {
+    ...opts.start,
     logger: pino({ level: process.env.ROOST_TEST_LOG ?? "silent" }),
   });
   return {

@@ -7,7 +7,9 @@ import type { ogcapi, ProcessDefinition, ServiceInfo } from "@roost/core";
 import { CONFORMANCE_PROCESSES, DEMO_PROCESSES } from "../../packages/server/src/demo/index.js";
 
 /** Every process Roost ships: Emu's demo set and the conformance processes (`echo`). */
-export const ALL_PROCESSES: readonly ProcessDefinition[] = [...DEMO_PROCESSES, ...CONFORMANCE_PROCESSES];
+export const ALL_PROCESSES: readonly ProcessDefinition[] = [
+  ...new Set([...DEMO_PROCESSES, ...CONFORMANCE_PROCESSES]),
+];
 
 /** The process with this identifier. */
 export function processById(id: string): ProcessDefinition {

@@ -133,7 +133,7 @@ describe.runIf(run)("OWSLib against Roost", () => {
   it("GetCapabilities: WPS 1.0.0, every demo process, three operations, the languages", () => {
     expect(s.capabilities.version).toBe("1.0.0");
     expect(s.capabilities.type).toBe("WPS");
-    expect(s.capabilities.processes).toHaveLength(17);
+    expect(s.capabilities.processes).toHaveLength(18);
     expect(s.capabilities.processes).toEqual(
       expect.arrayContaining(["hello", "sleep", "non.py-id", "chomsky"]),
     );

@@ -33,6 +33,7 @@ export const DEMO_IDS = [
   "binaryoperatorfornumbers",
   "simple_dry_run",
   "dummyprocess",
+  "echo",
 ] as const;
 
 /** The languages the demo server supports: the configured default plus the `translation` process's. */

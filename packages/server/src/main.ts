@@ -9,6 +9,7 @@ import { type Logger, pino } from "pino";
 import { type Config, ConfigError } from "./config/load.js";
 import { assertValidPolicy, type ReferencePolicy } from "./fetch/index.js";
 import { buildApp } from "./http/app.js";
+import type { CallbackOptions, OgcHtmlRenderer } from "./http/ogcapi/index.js";
 import { PublicUrls } from "./http/urls.js";
 import { Metrics } from "./ops/metrics.js";
 import { loadRegistry } from "./registry/registry.js";
@@ -56,6 +57,10 @@ export async function startServer(
      * stop. Default: close the server (`roost serve` then exits).
      */
     readonly onFenced?: () => void;
+    /** The web UI's HTML renderer for the OGC API documents (the API speaks JSON only without one). */
+    readonly html?: OgcHtmlRenderer;
+    /** OGC API callback tuning (tests shorten the retry waits). */
+    readonly callbacks?: CallbackOptions;
   } = {},
 ): Promise<RunningServer> {
   const logger = opts.logger ?? pino({ level: config.server.log_level, base: { service: "roost" } });
@@ -127,7 +132,14 @@ export async function startServer(
     throw e;
   }
   metrics.bind({ store, pool });
-  const app = await buildApp({ config, service, logger, metrics });
+  const app = await buildApp({
+    config,
+    service,
+    logger,
+    metrics,
+    html: opts.html,
+    callbacks: opts.callbacks,
+  });
   let address: string;
   try {
     address = await app.listen({ host: config.server.host, port: config.server.port });
@@ -143,7 +155,7 @@ export async function startServer(
       processes: registry.list().length,
       store: store.kind,
     },
-    "Roost is serving /wps",
+    "Roost is serving OGC API – Processes at / and WPS at /wps",
   );
   let closing: Promise<void> | undefined;
   running = {

@@ -171,6 +171,34 @@ export const ERRORS = Object.freeze({
     wps2: "NoApplicableCode",
     ogcType: `${ROOST}process-failed`,
   },
+  /** The resource exists but cannot be represented in any media type the request's `Accept` allows. */
+  NotAcceptable: {
+    http: 406,
+    wps1: "NoApplicableCode",
+    wps2: "NoApplicableCode",
+    ogcType: `${ROOST}not-acceptable`,
+  },
+  /** The resource exists but does not support the request's HTTP method (sent with `Allow`). */
+  MethodNotAllowed: {
+    http: 405,
+    wps1: "OperationNotSupported",
+    wps2: "OperationNotSupported",
+    ogcType: `${ROOST}method-not-allowed`,
+  },
+  /** The request body's media type is not one the endpoint reads (OGC API: JSON only). */
+  UnsupportedMediaType: {
+    http: 415,
+    wps1: "NoApplicableCode",
+    wps2: "NoApplicableCode",
+    ogcType: `${ROOST}unsupported-media-type`,
+  },
+  /** The job was dismissed: its results are gone for good (HTTP 410, not "not ready"). */
+  JobDismissed: {
+    http: 410,
+    wps1: "InvalidParameterValue",
+    wps2: "NoSuchJob",
+    ogcType: `${ROOST}job-dismissed`,
+  },
   NotFound: {
     http: 404,
     status: { wps2: 400 },

@@ -26,7 +26,31 @@ export interface JobRequestInfo {
   readonly statusUpdates?: boolean;
   /** Callbacks to notify (OGC API – Processes `subscriber`). */
   readonly subscriber?: Subscriber;
+  /**
+   * The request's inputs and outputs as an OGC API – Processes execute body, whatever protocol submitted the job, so
+   * they can be shown and the job run again (`GET /jobs/{id}/inputs`). Absent for jobs recorded before it existed.
+   */
+  readonly inputs?: RecordedRequest;
 }
+
+/**
+ * A job's request as an OGC API – Processes execute body (`execute.yaml`: `inputs`, `outputs`, `response`), kept
+ * small: at most {@link RECORDED_REQUEST_MAX_BYTES} of JSON. Values that would exceed it are left out, inline complex
+ * values first and the largest first, and named in {@link RecordedRequest.omitted}; references are kept as links
+ * (`{href, type}`, never the headers or body a WPS reference may carry: they can hold credentials).
+ */
+export interface RecordedRequest {
+  /** Input identifier → value, or array of values for repeated inputs (null prototype). */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** Output identifier → `{transmissionMode?, format?}` (null prototype); absent: all outputs by default. */
+  readonly outputs?: Readonly<Record<string, unknown>>;
+  readonly response: "raw" | "document";
+  /** Identifiers of inputs whose values were left out to stay under the size limit. */
+  readonly omitted?: readonly string[];
+}
+
+/** Largest recorded request, in bytes of JSON (PyWPS filled its request database with inline inputs, #506). */
+export const RECORDED_REQUEST_MAX_BYTES = 64 * 1024;
 
 /** One produced output as recorded in the store. */
 export type StoredOutput =

@@ -23,7 +23,10 @@ import translation from "./translation.js";
 import ultimateQuestion from "./ultimate-question.js";
 import wordcounter from "./wordcounter.js";
 
-/** The demo processes, in the order GetCapabilities lists them. */
+/**
+ * The demo processes, in the order GetCapabilities lists them: Emu's, then `echo` (the OGC conformance suites' test
+ * process, so the demo server passes ets-ogcapi-processes10 out of the box).
+ */
 export const DEMO_PROCESSES: readonly ProcessDefinition[] = Object.freeze([
   hello,
   sleep,
@@ -42,11 +45,11 @@ export const DEMO_PROCESSES: readonly ProcessDefinition[] = Object.freeze([
   binaryOperator,
   simpleDryRun,
   dummy,
+  echo,
 ]);
 
 /**
  * Processes for the OGC conformance suites, beyond Emu's catalogue: `echo` (ets-ogcapi-processes10's test process,
- * also fit for ets-wps20). Kept apart from {@link DEMO_PROCESSES} because tests pin that list to Emu's; the registry
- * serves them once they are added there.
+ * also fit for ets-wps20). Also the last entry of {@link DEMO_PROCESSES}.
  */
 export const CONFORMANCE_PROCESSES: readonly ProcessDefinition[] = Object.freeze([echo]);

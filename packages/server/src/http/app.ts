@@ -1,7 +1,8 @@
 /**
- * The HTTP application: Fastify with the protocol front ends as encapsulated plugins, each owning its body parsers,
- * error handler and not-found handler (OWS ExceptionReports under /wps and /outputs, JSON problems elsewhere), and
- * request limits from the configuration. WPS 1.0.0 and 2.0.0 share `/wps` through version negotiation.
+ * The HTTP application: Fastify with the protocol front ends as encapsulated plugins, each owning its body parsers
+ * and error handler — WPS 1.0.0 and 2.0.0 at `/wps` through version negotiation (OWS ExceptionReports, also under
+ * `/outputs`), OGC API – Processes at the root (`/`, `/conformance`, `/api`, `/processes`, `/jobs`; RFC 7807
+ * problems), the operations endpoints (`/health`, `/ready`, `/metrics`) — and request limits from the configuration.
  */
 
 import { wps1 } from "@roost/core";
@@ -11,7 +12,7 @@ import type { Config } from "../config/load.js";
 import type { Metrics } from "../ops/metrics.js";
 import type { JobApi } from "../service/job-api.js";
 import { sendWps1Exception, toRoostError } from "./exceptions.js";
-import { jobsPlugin } from "./jobs.js";
+import { type CallbackOptions, type OgcHtmlRenderer, ogcApiPlugin } from "./ogcapi/index.js";
 import { countRequests, opsPlugin } from "./ops.js";
 import { outputsPlugin } from "./outputs.js";
 import { PublicUrls } from "./urls.js";
@@ -25,6 +26,10 @@ export async function buildApp(o: {
   readonly service: JobApi;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** The web UI's renderer of OGC API documents as HTML (optional). */
+  readonly html?: OgcHtmlRenderer | undefined;
+  /** OGC API callback tuning (tests). */
+  readonly callbacks?: CallbackOptions | undefined;
 }): Promise<FastifyInstance> {
   const { config, service } = o;
   const urls = new PublicUrls(config.server.public_url);
@@ -111,25 +116,15 @@ export async function buildApp(o: {
     outputs.setErrorHandler((err, _req, reply) => sendWps1Exception(reply, err));
     await outputs.register(outputsPlugin, { service });
   });
-  await app.register(jobsPlugin, { service, urls });
+  await app.register(ogcApiPlugin, {
+    service,
+    config,
+    urls,
+    html: o.html,
+    logger: o.logger,
+    ...(o.callbacks !== undefined ? { callbacks: o.callbacks } : {}),
+  });
 
   await app.register(opsPlugin, { service, metrics: o.metrics });
-  app.get("/", async (_req, reply) =>
-    reply.type("application/json").send({
-      title: config.metadata.title,
-      description: config.metadata.abstract,
-      links: [
-        {
-          rel: "service",
-          href: `${urls.wps}?service=WPS&request=GetCapabilities`,
-          title: "WPS 1.0.0 GetCapabilities",
-        },
-        {
-          rel: "describe-all",
-          href: `${urls.wps}?service=WPS&version=1.0.0&request=DescribeProcess&identifier=all`,
-        },
-      ],
-    }),
-  );
   return app;
 }

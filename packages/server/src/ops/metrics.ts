@@ -41,7 +41,7 @@ export class Metrics {
 
   constructor() {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: "roost_process_" });
+    collectDefaultMetrics({ register: this.registry, prefix: "roost_" });
     this.#http = new Counter({
       name: "roost_http_requests_total",
       help: "HTTP requests by protocol front end, route pattern, method and status",

@@ -45,7 +45,7 @@ export class DiskGuard {
     if (this.#free < this.#floor) {
       throw new RoostError(
         "ServerBusy",
-        `${NO_SPACE_ON_DATA_DIR} (${Math.floor(this.#free / 1048576)} MiB free, the server keeps ${Math.ceil(this.#floor / 1048576)} MiB)`,
+        `No space left on the data directory (${Math.floor(this.#free / 1048576)} MiB free, the server keeps ${Math.ceil(this.#floor / 1048576)} MiB); try again later`,
         { retryAfter: RETRY_AFTER_S },
       );
     }

@@ -8,7 +8,7 @@
  * backend reports → store (`job-events.ts`, `progress.ts`), recovery (`recovery.ts`), views (`views.ts`), inputs
  * (`inputs.ts`).
  */
-import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import {
   type ExecuteRequest,
@@ -41,13 +41,14 @@ import { READ_BUDGET_MS, WRITE_BUDGET_MS, within } from "./deadline.js";
 import { DiskGuard } from "./disk.js";
 import { Dismissals } from "./dismissal.js";
 import { checkReferences, readInputs } from "./inputs.js";
-import { JobEvents } from "./job-events.js";
+import { type JobChange, JobEvents } from "./job-events.js";
 import { supportedLanguages } from "./languages.js";
 import type { LocalRuns } from "./local-runs.js";
 import { Ownership } from "./ownership.js";
 import { needsDirectory, type PrepareContext, prepareJob } from "./prepare.js";
 import { type RecoveryOptions, recoverJobs, recoverLocalJobs } from "./recovery.js";
 import { purgeRejected, RejectedJobs } from "./rejected.js";
+import { recordRequest } from "./request-record.js";
 import { sweepExpired } from "./retention.js";
 import { SyncJournal } from "./sync-journal.js";
 import { runSync } from "./sync-runner.js";
@@ -143,6 +144,8 @@ export class JobApi {
   readonly #owner: Ownership;
   readonly #dismissals: Dismissals;
   #lastRetention = 0;
+  /** Observers of recorded job changes ({@link JobApi.onJobChange}). */
+  readonly #changeListeners = new Set<(change: JobChange) => void>();
   #tick: NodeJS.Timeout | undefined;
   #lastSweep = 0;
   #started = false;
@@ -160,6 +163,9 @@ export class JobApi {
       runs: this.#runs,
       journal: this.#journal,
       ...(o.onFinished ? { finished: o.onFinished } : {}),
+      onChange: (change) => {
+        for (const l of this.#changeListeners) l(change);
+      },
     });
     this.#prepare = {
       registry: o.registry,
@@ -208,6 +214,21 @@ export class JobApi {
     const p = this.#o.registry.get(id);
     if (!p) throw new RoostError("NoSuchProcess", `No process '${id.slice(0, 100)}'`, { locator });
     return p;
+  }
+
+  /**
+   * Hear of every change of the jobs this server runs or monitors, once it is recorded (starts, progress writes,
+   * ends). The listener is called synchronously on the job events' path: it must hand real work off (the OGC API
+   * callbacks queue their POSTs). Returns the function that stops listening.
+   */
+  onJobChange(listener: (change: JobChange) => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  /** The policy every outbound URL obeys (input references, OGC API callbacks). */
+  get referencePolicy(): ReferencePolicy {
+    return this.#o.policy;
   }
 
   /** Absolute URL prefix of published outputs. */
@@ -386,6 +407,7 @@ export class JobApi {
         statusUpdates: opts.statusUpdates ?? true,
         language: opts.language,
         ...(req.subscriber !== undefined ? { subscriber: req.subscriber } : {}),
+        inputs: recordRequest(p, new Set(req.inputs.map((i) => i.id)), values, outputs, req.response),
       };
       if (mode === "sync") {
         const base = {
@@ -560,6 +582,22 @@ export class JobApi {
   /** How long a front end's dismiss should wait by default, ms. */
   get dismissWaitMs(): number {
     return DISMISS_WAIT_MS;
+  }
+
+  /**
+   * Remove the files of a dismissed job — inputs, attempts (work directories), outputs, spec — keeping only its
+   * `job.log` as the trail of what happened. Anything but a dismissed job is left alone (a finished job's results
+   * stay until the operator's retention removes them). Returns whether the job was dismissed.
+   */
+  async removeDismissedFiles(jobId: string): Promise<boolean> {
+    const job = await this.job(jobId);
+    if (job?.status !== "dismissed") return false;
+    const dir = this.#o.dirs.job(jobId);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    await Promise.all(
+      names.filter((n) => n !== "job.log").map((n) => rm(join(dir, n), { recursive: true, force: true })),
+    );
+    return true;
   }
 
   /** The published outputs directory of a job. */

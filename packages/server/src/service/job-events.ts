@@ -42,6 +42,14 @@ export function isUnavailable(e: unknown): boolean {
   return isRoostError(e) && (e.code === "ServiceUnavailable" || e.code === "ServerBusy");
 }
 
+/**
+ * A change of a job, told to observers once it is recorded: a start or an end with the job as written, or a progress
+ * write (throttled like the store's, so at most one per job every 250 ms).
+ */
+export type JobChange =
+  | { readonly kind: "started" | "finished"; readonly job: JobRecord }
+  | { readonly kind: "progress"; readonly jobId: string; readonly percent: number; readonly message: string };
+
 /** Collaborators of {@link JobEvents}. */
 export interface JobEventsOptions {
   readonly store: JobStore;
@@ -52,6 +60,11 @@ export interface JobEventsOptions {
   readonly journal: SyncJournal;
   /** Told of every job that reached its final status on this server (metrics). */
   readonly finished?: (job: JobRecord) => void;
+  /**
+   * Observer of recorded changes (OGC API callbacks). Called after the write succeeded, synchronously: it must not
+   * block, and whatever it throws is logged and ignored, so an observer can never hold up or fail a job.
+   */
+  readonly onChange?: (change: JobChange) => void;
 }
 
 /** See the module comment. */
@@ -126,6 +139,16 @@ export class JobEvents {
     }
   }
 
+  /** Tell the observer (never throws). */
+  #changed(change: JobChange): void {
+    if (!this.#o.onChange) return;
+    try {
+      this.#o.onChange(change);
+    } catch (e) {
+      this.#o.logger.warn({ err: e }, "a job change observer failed");
+    }
+  }
+
   /** Resolves with the job once it has ended (or undefined if it vanished). */
   waitFor(jobId: string): Promise<JobRecord | undefined> {
     return new Promise((resolve) => this.#waiters.set(jobId, resolve));
@@ -159,6 +182,7 @@ export class JobEvents {
       message: "Process started",
     });
     if (job?.mode === "async") this.#o.jobLog.write(jobId, "started", { attempt });
+    if (job) this.#changed({ kind: "started", job });
   }
 
   #onProgress(p: WorkerProgress): void {
@@ -169,7 +193,11 @@ export class JobEvents {
   async #writeProgress(jobId: string): Promise<void> {
     const p = this.progress.take(jobId);
     if (!p) return;
-    await this.#o.store.update(jobId, ["running"], { progress: p.percent, message: p.message || null });
+    const written = await this.#o.store.update(jobId, ["running"], {
+      progress: p.percent,
+      message: p.message || null,
+    });
+    if (written) this.#changed({ kind: "progress", jobId, percent: p.percent, message: p.message });
   }
 
   async #onFinished(r: WorkerResult): Promise<void> {
@@ -230,6 +258,7 @@ export class JobEvents {
           message: "Process succeeded",
         });
         if (!job && hasFiles) await rm(published, { recursive: true, force: true });
+        if (job) this.#changed({ kind: "finished", job });
       } else {
         this.#o.logger.error({ jobId: r.jobId, err: publishError }, "publishing outputs failed");
         job = await this.fail(r.jobId, { kind: "internal", message: "Publishing the outputs failed" });
@@ -250,6 +279,7 @@ export class JobEvents {
         force: true,
       });
       if (job?.mode === "async") this.#o.jobLog.write(r.jobId, "dismissed");
+      if (job) this.#changed({ kind: "finished", job });
     } else if (!r.ok) {
       job = await this.fail(r.jobId, r.failure);
     }
@@ -291,6 +321,7 @@ export class JobEvents {
     });
     this.progress.drop(jobId);
     if (job?.mode === "async") this.#o.jobLog.write(jobId, "failed", { kind: f.kind, message: f.message });
+    if (job) this.#changed({ kind: "finished", job });
     return job;
   }
 
@@ -350,6 +381,7 @@ export class JobEvents {
     this.#o.journal.record(finished, job);
     this.#o.finished?.(job);
     this.#settle(jobId, job);
+    this.#changed({ kind: "finished", job });
     return job;
   }
 }

@@ -118,7 +118,10 @@ export class KyselyJobStore implements JobStore {
 
   async listActive(backend?: string, owner?: string): Promise<JobRecord[]> {
     const rows = await this.#run("listActive", () => this.queries.listActive(backend, owner).execute());
-    return rows.map(rowToJob);
+    // Oldest first, ties by id (the query leaves the order to us, see `queries.listActive`).
+    return rows
+      .map(rowToJob)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   async nextAccepted(backend: string, limit: number): Promise<JobRecord[]> {

@@ -50,6 +50,10 @@ const CASES: readonly Case[] = [
   ["list(active status)", (s) => s.queries.list(LIST_ACTIVE), INDEXES.active],
   ["list(processId)", (s) => s.queries.list({ processId: "p3" }), INDEXES.process],
   ["list(processId, before)", (s, before) => s.queries.list({ processId: "p3", before }), INDEXES.process],
+  // Issue 8/11: the job list filtered by one final status, and the retention sweep, on the finished-jobs index.
+  ["list(one final status)", (s) => s.queries.list({ status: ["failed"] }), INDEXES.finished],
+  ["listExpired", (s) => s.queries.listExpired("succeeded", 1, 10), INDEXES.finished],
+  ["listActive(backend, owner)", (s) => s.queries.listActive("local", "me"), INDEXES.active],
 ];
 
 /** The plan of `query` as text, one line per plan node. */

@@ -164,8 +164,9 @@ function summary(p: ProcessDefinition, o: DescribeOptions, links: readonly Link[
     ...describe(translated(p, o.language), p.metadata),
     version: p.version,
     jobControlOptions: jobControlOptions(p, o.dismiss ?? true),
-    // Every output can be returned inline or as a link to the job's published outputs.
-    outputTransmission: ["value", "reference"],
+    // Every output can be returned inline or as a link to the job's published outputs, except by processes that
+    // cannot store their outputs (sync-only, like WPS 1.0.0 storeSupported="false"): those refuse "reference".
+    outputTransmission: p.jobControl.async ? ["value", "reference"] : ["value"],
     links,
   };
 }
