@@ -221,7 +221,7 @@ export abstract class ClientBase implements ProcessingClient {
   /** Execute a process (see {@link ProcessingClient.execute}). */
   abstract execute(processId: string, inputs?: InputValues, o?: ExecuteOptions): Promise<Job>;
   /** Attach to a job by id or URL. */
-  abstract job(ref: string, signal?: AbortSignal): Promise<Job>;
+  abstract job(ref: string, signal?: AbortSignal, processId?: string): Promise<Job>;
   /** The server's job list. */
   abstract jobs(o?: JobListOptions): Promise<readonly JobSummary[]>;
   /** Dismiss a job by id. */

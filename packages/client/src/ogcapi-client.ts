@@ -410,13 +410,13 @@ export class OgcApiClient extends ClientBase {
   }
 
   /** Attach to a job by id or job URL (`…/jobs/{id}`). */
-  async job(ref: string, signal?: AbortSignal): Promise<Job> {
+  async job(ref: string, signal?: AbortSignal, processId = ""): Promise<Job> {
     await this.capabilities(signal);
     const isUrl = /^https?:\/\//i.test(ref);
     const statusUrl = isUrl ? ref : this.jobUrl(ref);
     let r: Awaited<ReturnType<OgcApiClient["read"]>>;
     try {
-      r = await this.read(statusUrl, "", signal);
+      r = await this.read(statusUrl, processId, signal);
     } catch (e) {
       if ((e instanceof ServiceExceptionError || e instanceof ServerError) && e.status === 404)
         throw new ServerError(`no job '${isUrl ? statusUrl : ref}' on this server`, {
@@ -428,8 +428,8 @@ export class OgcApiClient extends ClientBase {
     const id = isUrl
       ? decodeURIComponent(new URL(ref).pathname.split("/").filter(Boolean).pop() ?? ref)
       : ref;
-    const { processId, ...first } = r;
-    return new Job(this.#tracker(id, statusUrl, processId, first));
+    const { processId: pid, ...first } = r;
+    return new Job(this.#tracker(id, statusUrl, pid, first));
   }
 
   /** The server's job list (`GET /jobs?limit=…`), newest first as the server orders it. */

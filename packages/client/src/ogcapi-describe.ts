@@ -171,7 +171,7 @@ function rangeOf(s: Json): ValueRange | undefined {
     ...(min !== undefined ? { minimum: min } : {}),
     ...(max !== undefined ? { maximum: max } : {}),
     ...(spacing !== undefined && spacing > 0 ? { spacing } : {}),
-    ...(closure !== "closed" ? { closure } : {}),
+    closure,
   };
 }
 
@@ -263,7 +263,9 @@ export function inputFromOgc(id: string, d: Json): wps1.Wps1Input {
   if (formats !== undefined) return { ...base, kind: "complex", ...occ, formats };
   const s = effective(schema);
   const lt = literalType(s);
-  const def = literalValue(member(s, "default"));
+  // Roost states a time or date-time default without a time zone (valid in XML Schema, not in RFC 3339) in words.
+  const worded = /^Default \(no time zone\): (\S+)$/.exec(str(member(s, "description")) ?? "")?.[1];
+  const def = literalValue(member(s, "default")) ?? worded;
   return {
     ...base,
     kind: "literal",

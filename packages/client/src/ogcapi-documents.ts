@@ -93,8 +93,8 @@ export function statusFromOgc(doc: unknown): JobStatus | undefined {
 export function codeOfType(type: string): string {
   const tail =
     type
-      .replace(/[/#]+$/, "")
-      .split(/[/#]/)
+      .replace(/[/#:]+$/, "")
+      .split(/[/#:]/)
       .pop() ?? type;
   const code = tail
     .split(/[-_\s]+/)
@@ -173,8 +173,9 @@ export function relIs(rel: string, name: string): boolean {
   return rel === name || rel.endsWith(`/${name}`);
 }
 
+/** A JSON value as text: strings as they are, anything else indented (the CLI prints it for people). */
 function json(v: unknown): string {
-  return typeof v === "string" ? v : JSON.stringify(v);
+  return typeof v === "string" ? v : JSON.stringify(v, null, 2);
 }
 
 function bboxResult(id: string, v: Json, title: string | undefined): OutputResult | undefined {

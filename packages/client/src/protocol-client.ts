@@ -141,9 +141,10 @@ export interface ProcessingClient {
   execute(processId: string, inputs?: InputValues, o?: ExecuteOptions): Promise<Job>;
   /**
    * Attach to an existing job: a job id, or the URL `Job.statusLocation` gave (a WPS 1.0.0 status document, an OGC
-   * API job, a WPS 2.0.0 GetStatus URL).
+   * API job, a WPS 2.0.0 GetStatus URL). `processId`: the job's process when the caller knows it (a WPS 2.0.0
+   * StatusInfo does not say), for output titles and messages.
    */
-  job(ref: string, signal?: AbortSignal): Promise<Job>;
+  job(ref: string, signal?: AbortSignal, processId?: string): Promise<Job>;
   /** The server's own job list (OGC API `/jobs`); `NotSupportedError` where the protocol has none. */
   jobs(o?: JobListOptions): Promise<readonly JobSummary[]>;
   /**

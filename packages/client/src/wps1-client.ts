@@ -237,13 +237,13 @@ export class Wps1Client extends ClientBase {
    * Attach to an existing job by its status location (any WPS 1.0.0 server), or by its id on Roost (whose status
    * documents are at `<base>/outputs/<id>.xml`).
    */
-  async job(ref: string, signal?: AbortSignal): Promise<Job> {
+  async job(ref: string, signal?: AbortSignal, processId = ""): Promise<Job> {
     const statusLocation = /^https?:\/\//i.test(ref) ? ref : roostStatusLocation(this.url, ref);
     const doc = await this.fetchDocument(statusLocation, signal);
     if (doc.kind !== "execute") throw new ServerError(`${statusLocation} does not hold an ExecuteResponse`);
     // Some servers omit statusLocation in the stored document itself: keep the URL we were given.
     const r = doc.execute.statusLocation !== undefined ? doc.execute : { ...doc.execute, statusLocation };
-    return new Job(this.#host(), r);
+    return new Job(this.#host(), r, processId);
   }
 
   /** Jobs on the server; WPS 1.0.0 servers cannot list them ({@link NotSupportedError}). */

@@ -110,6 +110,20 @@ export class Wps2Client extends ClientBase {
     return doc;
   }
 
+  /**
+   * POST a job operation (GetStatus, GetResult, Dismiss): `NoSuchJob` becomes the client's "no job" error (a
+   * ServerError with status 404, as for the other protocols).
+   */
+  async #jobOperation(jobId: string, body: string, signal?: AbortSignal): Promise<wps2.Wps2Response> {
+    try {
+      return await this.post(body, signal ? { signal } : {});
+    } catch (e) {
+      if (e instanceof ServiceExceptionError && e.exceptions.some((x) => x.code === "NoSuchJob"))
+        throw new ServerError(`no job '${jobId}' on this server`, { status: 404, cause: e });
+      throw e;
+    }
+  }
+
   /** POST one WPS 2.0.0 request document and decode the answer. */
   async post(body: string, o: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<wps2.Wps2Response> {
     const res = await this.transport.request("POST", this.url, {
@@ -194,7 +208,7 @@ export class Wps2Client extends ClientBase {
 
   /** GetStatus. */
   async getStatus(jobId: string, signal?: AbortSignal): Promise<wps2.Wps2StatusInfo> {
-    const doc = await this.post(wps2.encodeGetStatus(jobId), signal ? { signal } : {});
+    const doc = await this.#jobOperation(jobId, wps2.encodeGetStatus(jobId), signal);
     if (doc.kind !== "status")
       throw new ServerError(`GetStatus of job '${jobId}' did not return a StatusInfo`);
     return doc.status;
@@ -202,7 +216,7 @@ export class Wps2Client extends ClientBase {
 
   /** GetResult: the outputs (titled from the description when it is known). */
   async getResult(jobId: string, processId: string, signal?: AbortSignal): Promise<OutputResult[]> {
-    const doc = await this.post(wps2.encodeGetResult(jobId), signal ? { signal } : {});
+    const doc = await this.#jobOperation(jobId, wps2.encodeGetResult(jobId), signal);
     if (doc.kind !== "result") throw new ServerError(`GetResult of job '${jobId}' did not return a Result`);
     return this.#outputs(doc.result, processId, signal);
   }
@@ -311,13 +325,13 @@ export class Wps2Client extends ClientBase {
   }
 
   /** Attach to a job by id or GetStatus URL (GetStatus, then GetResult once it ended). */
-  async job(ref: string, signal?: AbortSignal): Promise<Job> {
+  async job(ref: string, signal?: AbortSignal, processId = ""): Promise<Job> {
     const id = /^https?:\/\//i.test(ref) ? jobIdFromGetStatusUrl(ref) : ref;
     if (id === undefined || id === "")
       throw new NotSupportedError(`'${ref.slice(0, 120)}' is not a WPS 2.0.0 GetStatus URL or a job id`);
     await this.capabilities(signal);
-    const first = await this.read(id, "", signal);
-    return new Job(this.#tracker(id, "", first));
+    const first = await this.read(id, processId, signal);
+    return new Job(this.#tracker(id, processId, first));
   }
 
   /** WPS 2.0.0 cannot list jobs ({@link NotSupportedError}). */
@@ -329,7 +343,7 @@ export class Wps2Client extends ClientBase {
 
   /** Dismiss a job (the Dismiss extension): its state afterwards (`dismissed`, or its end state if it had ended). */
   async dismiss(jobId: string, signal?: AbortSignal): Promise<string> {
-    const doc = await this.post(wps2.encodeDismiss(jobId), signal ? { signal } : {});
+    const doc = await this.#jobOperation(jobId, wps2.encodeDismiss(jobId), signal);
     if (doc.kind !== "status") throw new ServerError(`Dismiss of job '${jobId}' did not return a StatusInfo`);
     return statusFromWps2(doc.status).state;
   }

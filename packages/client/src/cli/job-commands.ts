@@ -113,7 +113,7 @@ export async function statusCommand(io: Io, ref: string, o: StatusOptions): Prom
     const s = await openSession(o, io.env, t.service, t.protocol);
     warnInsecure(io, o, s);
     try {
-      job = await s.client.job(t.ref);
+      job = await s.client.job(t.ref, undefined, t.known?.process);
       const progress = new Progress(io.stderr, { enabled: o.quiet !== true });
       const started = Date.now();
       if (o.wait === true && !job.done) {
