@@ -29,6 +29,8 @@ export interface Detected {
   readonly url: string;
   /** WPS capabilities read while detecting. */
   readonly capabilities?: ServiceCapabilities;
+  /** The OGC API landing page read while detecting. */
+  readonly landing?: unknown;
 }
 
 /**
@@ -148,7 +150,7 @@ export async function detectProtocol(url: string, o: ConnectOptions = {}): Promi
         doc = undefined;
       }
       if (linksOf(doc).some((l) => relIs(l.rel, "processes") || relIs(l.rel, "conformance")))
-        return { protocol: "ogcapi", url: canonical };
+        return { protocol: "ogcapi", url: canonical, landing: doc };
     }
     try {
       return await detectWps(t, canonical, o);
@@ -179,6 +181,7 @@ export async function openClient(url: string, o: ConnectOptions = {}): Promise<P
   await o.cache?.rememberProtocol(canonical, d.protocol);
   const c = make(d.protocol, d.url, o);
   if (d.capabilities !== undefined) await c.adoptCapabilities(d.capabilities);
+  if (d.landing !== undefined && c instanceof OgcApiClient) c.useLanding(d.landing);
   return c;
 }
 

@@ -81,6 +81,7 @@ export class OgcApiClient extends ClientBase {
   readonly protocol = "ogcapi" as const;
   #processesUrl: string;
   #jobsUrl: string;
+  #landing: unknown;
 
   /** Use `connect()`, or this constructor to pin OGC API – Processes; the constructor does no I/O. */
   constructor(url: string, options: ConnectOptions = {}) {
@@ -97,6 +98,11 @@ export class OgcApiClient extends ClientBase {
     );
     this.#processesUrl = under(this.url, "processes");
     this.#jobsUrl = under(this.url, "jobs");
+  }
+
+  /** Use a landing page already read (by the protocol detection of `connect()`) instead of fetching it again. */
+  useLanding(doc: unknown): void {
+    this.#landing = doc;
   }
 
   /** The process list's URL (from the landing page once read). */
@@ -153,9 +159,9 @@ export class OgcApiClient extends ClientBase {
   /** The landing page, then the process list (following `next` links). */
   protected async fetchCapabilities(signal?: AbortSignal): Promise<ServiceCapabilities> {
     const host = new URL(this.url).host;
-    let landing: unknown;
+    let landing: unknown = this.#landing;
     try {
-      landing = await this.getJson(this.url, signal);
+      if (landing === undefined) landing = await this.getJson(this.url, signal);
     } catch (e) {
       if (e instanceof ServerError && e.status === undefined)
         throw new ServerError(
@@ -271,7 +277,15 @@ export class OgcApiClient extends ClientBase {
     processId: string,
     signal?: AbortSignal,
   ): Promise<JobReading & { processId: string }> {
-    const doc = await this.getJson(statusUrl, signal);
+    let doc: unknown;
+    try {
+      doc = await this.getJson(statusUrl, signal);
+    } catch (e) {
+      // "No such job" in whatever form: the client's own (a 404 ServerError), which polling retries a few times.
+      if (e instanceof ServiceExceptionError && e.status === 404)
+        throw new ServerError(`no job at ${statusUrl}`, { status: 404, cause: e });
+      throw e;
+    }
     const status = statusFromOgc(doc);
     if (status === undefined) throw new ServerError(`${statusUrl} is not a job status (statusInfo)`);
     const pid = processId !== "" ? processId : ((isObj(doc) ? processIdOf(doc) : undefined) ?? "");

@@ -168,7 +168,7 @@ describe("the execute body", () => {
       out: Output.complex({ title: "Out", formats: [Formats.JSON] }),
       other: Output.string({ title: "Other" }),
     },
-    handler: () => ({ out: { data: "{}" }, other: "" }),
+    handler: () => ({ out: { text: "{}" }, other: "" }),
   });
   // The client's view of the process is what Roost's OGC API describes.
   const desc = descriptionFromOgc(
