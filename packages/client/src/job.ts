@@ -1,7 +1,7 @@
 /**
  * A job on a processing server, whatever the protocol: its status, progress events while it runs, and its result.
  * What differs per protocol — how to read the status, fetch the outputs, dismiss — is a {@link JobTracker}
- * (`wps1-job.ts`, `wps2-client.ts`, `ogcapi-job.ts`); following, back-off, timeouts and retries are here, once.
+ * (`wps1-job.ts`, `wps2-client.ts`, `ogcapi-jobs.ts`); following, back-off, timeouts and retries are here, once.
  *
  * Polling backs off from 0.5 s to 5 s while nothing changes and speeds up again when the status moves, so short jobs
  * finish promptly and long ones do not hammer the server. A server's own hint (WPS 2.0.0 `NextPoll`) is honoured

@@ -5,7 +5,8 @@
  * jobs are `statusInfo` resources followed by GET, their results read once they succeeded, `DELETE` dismisses them,
  * and `/jobs` is the server's own job list. Every JSON answer is read with the core's strict `parseJson`.
  *
- * Peers' documented differences this client absorbs (see also `ogcapi-documents.ts` and `ogcapi-describe.ts`):
+ * Jobs (following, the job list, `DELETE`) are in `ogcapi-jobs.ts`. Peers' documented differences this client absorbs
+ * (see also `ogcapi-documents.ts` and `ogcapi-describe.ts`):
  * - declared conformance classes are not relied on (ZOO-Project's default URIs are wrong; pygeoapi serves `/jobs`
  *   and `DELETE` without declaring job-list or dismiss): `/jobs` and `DELETE` are tried, and a 404/405/501 answer
  *   says the server does not offer them;
@@ -18,31 +19,25 @@
  *   `jobControlOptions` (both modes when a server leaves them out);
  * - the job list may hold bare job ids (Weaver without `detail`): their statuses are read one by one.
  */
-import { parseJson } from "@roost/core";
 import { ClientBase, mapLimit } from "./client-base.js";
 import { NotSupportedError, ServerError, ServiceExceptionError } from "./errors.js";
 import type { HttpResponse } from "./http.js";
 import { type InputValues, prepareInputs, prepareOutputs } from "./inputs.js";
-import {
-  Job,
-  type JobReading,
-  type JobStatus,
-  type JobTracker,
-  type OutputResult,
-  syncTracker,
-} from "./job.js";
+import { Job, type JobStatus, syncTracker } from "./job.js";
 import { briefFromOgc, descriptionFromOgc } from "./ogcapi-describe.js";
-import {
-  exceptionsFromProblem,
-  jobIdOf,
-  linksOf,
-  outputsFromResults,
-  parseLinkHeader,
-  processIdOf,
-  relIs,
-  statusFromOgc,
-} from "./ogcapi-documents.js";
+import { jobIdOf, linksOf, parseLinkHeader, relIs, statusFromOgc } from "./ogcapi-documents.js";
 import { encodeOgcExecute } from "./ogcapi-execute.js";
+import {
+  ACCEPT_JSON,
+  dismissJob,
+  isJsonAnswer,
+  jsonAnswer,
+  listJobs,
+  type OgcJobHost,
+  ogcJobTracker,
+  outputsOfAnswer,
+  readJob,
+} from "./ogcapi-jobs.js";
 import {
   type ConnectOptions,
   type ExecuteOptions,
@@ -53,9 +48,6 @@ import {
   syncSupported,
 } from "./protocol-client.js";
 
-const ACCEPT_JSON = "application/json, application/problem+json;q=0.9, */*;q=0.1";
-/** Largest JSON document read (a results document with inline outputs can be big; the transport caps at 256 MiB). */
-const MAX_JSON = 256 * 1024 * 1024;
 /** Pages of the process list followed at most (a `next` link loop must end). */
 const MAX_PAGES = 100;
 
@@ -65,18 +57,13 @@ function isObj(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function isJsonType(res: HttpResponse): boolean {
-  const t = String(res.headers["content-type"] ?? "").toLowerCase();
-  return t === "" || /json/.test(t);
-}
-
 /** `child` resolved against `base` as a directory (`http://h/api` + `processes` → `http://h/api/processes`). */
 function under(base: string, child: string): string {
   return new URL(child, base.endsWith("/") ? base : `${base}/`).href;
 }
 
 /** A connection to one OGC API – Processes server (`url`: its landing page). */
-export class OgcApiClient extends ClientBase {
+export class OgcApiClient extends ClientBase implements OgcJobHost {
   /** Always `ogcapi`. */
   readonly protocol = "ogcapi" as const;
   #processesUrl: string;
@@ -120,32 +107,9 @@ export class OgcApiClient extends ClientBase {
     return `${this.#jobsUrl.replace(/\/+$/, "")}/${encodeURIComponent(jobId)}`;
   }
 
-  /** Read a JSON answer: the parsed document, or a ServiceExceptionError / ServerError for an error answer. */
-  #json(res: HttpResponse): unknown {
-    const host = new URL(res.url).host;
-    let doc: unknown;
-    let parseError: unknown;
-    try {
-      doc = res.body.length === 0 ? undefined : parseJson(res.body, { maxBytes: MAX_JSON });
-    } catch (e) {
-      parseError = e;
-    }
-    if (res.status >= 400) {
-      const exceptions = exceptionsFromProblem(doc);
-      if (exceptions.length > 0) throw new ServiceExceptionError(exceptions, res.status);
-      throw new ServerError(`HTTP ${res.status} from ${host}`, { status: res.status });
-    }
-    if (parseError !== undefined || doc === undefined)
-      throw new ServerError(
-        `the response from ${host} is not JSON${parseError instanceof Error ? ` (${parseError.message})` : ""}`,
-        { cause: parseError },
-      );
-    return doc;
-  }
-
   /** GET a JSON document. */
   async getJson(url: string, signal?: AbortSignal): Promise<unknown> {
-    return this.#json(
+    return jsonAnswer(
       await this.transport.request("GET", url, { accept: ACCEPT_JSON, ...(signal ? { signal } : {}) }),
     );
   }
@@ -231,112 +195,9 @@ export class OgcApiClient extends ClientBase {
     return d;
   }
 
-  /** The outputs of a finished job's results answer (a document; 204 with Link headers; a raw single output). */
-  async #outputsOf(res: HttpResponse, processId: string, signal?: AbortSignal): Promise<OutputResult[]> {
-    let desc: ProcessDescription | undefined;
-    try {
-      if (processId !== "") desc = await this.describe(processId, signal);
-    } catch {
-      // Without a description the outputs are still read, only less precisely typed.
-    }
-    const outputs = desc?.outputs ?? [];
-    if (res.status === 204) {
-      return parseLinkHeader(res.headers.link).flatMap((l) => {
-        const id = outputs.length === 1 ? outputs[0]!.identifier : l.rel;
-        return id !== undefined
-          ? [
-              {
-                id,
-                kind: "reference" as const,
-                href: new URL(l.href, res.url).href,
-                ...(l.type ? { mimeType: l.type } : {}),
-              },
-            ]
-          : [];
-      });
-    }
-    if (isJsonType(res)) return outputsFromResults(this.#json(res), outputs);
-    // A raw answer: the one output's own content.
-    const only = outputs[0];
-    const mimeType = String(res.headers["content-type"] ?? "application/octet-stream");
-    const text = /^text\/|xml|json/i.test(mimeType);
-    return [
-      {
-        id: only?.identifier ?? "output",
-        kind: "complex",
-        value: text ? res.body.toString("utf8") : res.body.toString("base64"),
-        mimeType,
-        ...(text ? {} : { encoding: "base64" }),
-      },
-    ];
-  }
-
   /** Read a job: its statusInfo and, once it ended, its results or its failure's problem. */
-  async read(
-    statusUrl: string,
-    processId: string,
-    signal?: AbortSignal,
-  ): Promise<JobReading & { processId: string }> {
-    let doc: unknown;
-    try {
-      doc = await this.getJson(statusUrl, signal);
-    } catch (e) {
-      // "No such job" in whatever form: the client's own (a 404 ServerError), which polling retries a few times.
-      if (e instanceof ServiceExceptionError && e.status === 404)
-        throw new ServerError(`no job at ${statusUrl}`, { status: 404, cause: e });
-      throw e;
-    }
-    const status = statusFromOgc(doc);
-    if (status === undefined) throw new ServerError(`${statusUrl} is not a job status (statusInfo)`);
-    const pid = processId !== "" ? processId : ((isObj(doc) ? processIdOf(doc) : undefined) ?? "");
-    const links = linksOf(doc);
-    const results =
-      links.find((l) => relIs(l.rel, "results"))?.href ??
-      links.find((l) => relIs(l.rel, "exceptions"))?.href ??
-      `${statusUrl.replace(/\/+$/, "")}/results`;
-    const resultsUrl = new URL(results, statusUrl).href;
-    if (status.state === "succeeded") {
-      const res = await this.transport.request("GET", resultsUrl, {
-        accept: ACCEPT_JSON,
-        ...(signal ? { signal } : {}),
-      });
-      if (res.status >= 400) this.#json(res);
-      return { status, outputs: await this.#outputsOf(res, pid, signal), processId: pid };
-    }
-    if (status.state === "failed") {
-      const res = await this.transport.request("GET", resultsUrl, {
-        accept: ACCEPT_JSON,
-        ...(signal ? { signal } : {}),
-      });
-      let exceptions: ReturnType<typeof exceptionsFromProblem> = [];
-      try {
-        exceptions = exceptionsFromProblem(parseJson(res.body, { maxBytes: MAX_JSON }));
-      } catch {
-        exceptions = [];
-      }
-      const message = status.message !== "" ? status.message : (exceptions[0]?.text ?? "");
-      return {
-        status: { ...status, message, ...(exceptions.length > 0 ? { exceptions } : {}) },
-        processId: pid,
-      };
-    }
-    return { status, processId: pid };
-  }
-
-  #tracker(id: string, statusUrl: string, processId: string, first: JobReading): JobTracker {
-    return {
-      processId,
-      mode: "async",
-      id,
-      statusLocation: statusUrl,
-      first,
-      canDismiss: true,
-      dismissUnsupportedReason: "",
-      poll: (signal) => this.read(statusUrl, processId, signal),
-      dismiss: async () => {
-        await this.dismiss(id);
-      },
-    };
+  read(statusUrl: string, processId: string, signal?: AbortSignal): ReturnType<typeof readJob> {
+    return readJob(this, statusUrl, processId, signal);
   }
 
   /**
@@ -366,7 +227,7 @@ export class OgcApiClient extends ClientBase {
     });
     if (res.status >= 400) return this.#executeFailed(res, processId, async, o.signal);
     const location = res.headers.location;
-    const doc = res.status === 204 || !isJsonType(res) ? undefined : this.#json(res);
+    const doc = res.status === 204 || !isJsonAnswer(res) ? undefined : jsonAnswer(res);
     const status = doc !== undefined && res.status !== 200 ? statusFromOgc(doc) : statusLike(doc);
     if (res.status === 201 || (status !== undefined && isObj(doc) && jobIdOf(doc) !== undefined)) {
       const id = isObj(doc) ? jobIdOf(doc) : undefined;
@@ -378,9 +239,9 @@ export class OgcApiClient extends ClientBase {
         );
       const jobId =
         id ?? decodeURIComponent(new URL(statusUrl).pathname.split("/").filter(Boolean).pop() ?? "");
-      return new Job(this.#tracker(jobId, statusUrl, processId, { status: status ?? accepted() }));
+      return new Job(ogcJobTracker(this, jobId, statusUrl, processId, { status: status ?? accepted() }));
     }
-    const outputs2 = await this.#outputsOf(res, processId, o.signal);
+    const outputs2 = await outputsOfAnswer(this, res, processId, o.signal);
     return new Job(
       syncTracker(processId, {
         status: { state: "succeeded", percent: 100, message: "" },
@@ -402,7 +263,7 @@ export class OgcApiClient extends ClientBase {
   ): Promise<Job> {
     let refusal: unknown;
     try {
-      this.#json(res);
+      jsonAnswer(res);
     } catch (e) {
       refusal = e;
     }
@@ -443,84 +304,19 @@ export class OgcApiClient extends ClientBase {
       ? decodeURIComponent(new URL(ref).pathname.split("/").filter(Boolean).pop() ?? ref)
       : ref;
     const { processId: pid, ...first } = r;
-    return new Job(this.#tracker(id, statusUrl, pid, first));
+    return new Job(ogcJobTracker(this, id, statusUrl, pid, first));
   }
 
-  /** The server's job list (`GET /jobs?limit=…`), newest first as the server orders it. */
+  /** The server's job list (`GET /jobs?limit=…`), in the server's order. */
   async jobs(o: JobListOptions = {}): Promise<readonly JobSummary[]> {
     await this.capabilities(o.signal);
-    const u = new URL(this.#jobsUrl);
-    if (o.limit !== undefined) u.searchParams.set("limit", String(o.limit));
-    let doc: unknown;
-    try {
-      doc = await this.getJson(u.href, o.signal);
-    } catch (e) {
-      if (
-        (e instanceof ServiceExceptionError || e instanceof ServerError) &&
-        [404, 405, 501].includes(e.status ?? 0)
-      )
-        throw new NotSupportedError(
-          `this server has no job list (${this.#jobsUrl} answered HTTP ${e.status})`,
-        );
-      throw e;
-    }
-    const list = isObj(doc) && Array.isArray(doc.jobs) ? doc.jobs : [];
-    const summaries = await mapLimit(
-      list.slice(0, o.limit ?? list.length),
-      4,
-      async (j): Promise<JobSummary | undefined> => {
-        if (typeof j === "string") {
-          // Weaver lists bare ids unless asked for details: read each status.
-          try {
-            const s = statusFromOgc(await this.getJson(this.jobUrl(j), o.signal));
-            return s ? { id: j, status: s, statusLocation: this.jobUrl(j) } : undefined;
-          } catch {
-            return undefined;
-          }
-        }
-        if (!isObj(j)) return undefined;
-        const id = jobIdOf(j);
-        const status = statusFromOgc(j);
-        if (id === undefined || status === undefined) return undefined;
-        const pid = processIdOf(j);
-        const created = typeof j.created === "string" ? j.created : undefined;
-        return {
-          id,
-          ...(pid !== undefined ? { processId: pid } : {}),
-          status,
-          ...(created !== undefined ? { created } : {}),
-          statusLocation: this.jobUrl(id),
-        };
-      },
-    );
-    return summaries.filter((s): s is JobSummary => s !== undefined);
+    return listJobs(this, o);
   }
 
-  /**
-   * Dismiss a job (`DELETE /jobs/{id}`): its state afterwards. A refused `DELETE` of a job that had already ended
-   * answers that end state; 405/501 mean the server cannot dismiss jobs.
-   */
+  /** Dismiss a job (`DELETE /jobs/{id}`): its state afterwards (see `dismissJob`). */
   async dismiss(jobId: string, signal?: AbortSignal): Promise<string> {
     await this.capabilities(signal);
-    const url = this.jobUrl(jobId);
-    const res = await this.transport.request("DELETE", url, {
-      accept: ACCEPT_JSON,
-      ...(signal ? { signal } : {}),
-    });
-    if (res.status === 404) throw new ServerError(`no job '${jobId}' on this server`, { status: 404 });
-    if (res.status === 405 || res.status === 501)
-      throw new NotSupportedError(`this server does not dismiss jobs (DELETE answered HTTP ${res.status})`);
-    if (res.status >= 400) {
-      const r = await this.read(url, "", signal).catch(() => undefined);
-      if (r !== undefined && (r.status.state === "succeeded" || r.status.state === "failed"))
-        return r.status.state;
-      this.#json(res);
-    }
-    const status = res.body.length > 0 && isJsonType(res) ? statusFromOgc(this.#json(res)) : undefined;
-    if (status !== undefined) return status.state;
-    // No statusInfo in the answer: what the job resource says now.
-    const r = await this.read(url, "", signal).catch(() => undefined);
-    return r?.status.state ?? "dismissed";
+    return dismissJob(this, jobId, signal);
   }
 }
 

@@ -193,9 +193,8 @@ function allowedOf(s: Json, lt: LiteralType | undefined): AllowedValues {
         const x = literalValue(v);
         if (x !== undefined && !values.includes(x)) values.push(x);
       }
+    // A type's own bound (`minimum: 1` of a positive integer) is kept as a range: the server checks it too.
     const r = rangeOf(part);
-    // The type's own bound (a positive integer's minimum 1) is not a restriction the user chose… but it is one the
-    // server checks: keep it, as WPS descriptions of such types state it too.
     if (r !== undefined) ranges.push(r);
   }
   if (values.length === 0 && ranges.length === 0) return { kind: "any" };

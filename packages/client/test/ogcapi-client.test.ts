@@ -35,7 +35,7 @@ const describeEcho = (id: string, jobControlOptions?: string[]) => ({
 
 function handler(req: IncomingMessage, res: ServerResponse, body: string): void {
   const u = new URL(req.url ?? "/", base);
-  const prefer = req.headers.prefer;
+  const prefer = typeof req.headers.prefer === "string" ? req.headers.prefer : undefined;
   seen.push({
     method: req.method ?? "",
     path: `${u.pathname}${u.search}`,
@@ -81,7 +81,9 @@ function handler(req: IncomingMessage, res: ServerResponse, body: string): void 
       // pygeoapi's job results: the processor's own {id, value}.
       return void json(200, { id: "echo", value: "Hello" });
     case "POST /processes/both/execution":
-      // Asked respond-async, ran it synchronously (allowed: /rec/core/process-execute-handle-prefer).
+      // Asked respond-async, ran it synchronously (allowed: /rec/core/process-execute-handle-prefer), and the reverse.
+      if (prefer === undefined)
+        return void json(201, { jobID: "done1", status: "accepted" }, { Location: "/jobs/done1" });
       return void json(200, { outputs: [{ id: "echo", value: `sync ${input}` }] });
     case "POST /processes/nap/execution":
       if (input === "fail")
@@ -96,6 +98,9 @@ function handler(req: IncomingMessage, res: ServerResponse, body: string): void 
         );
       if (input === "refuse")
         return void json(500, { code: "NoApplicableCode", description: "server broke" });
+      if (input === "raw") return void res.writeHead(200, { "Content-Type": "text/plain" }).end("raw output");
+      if (input === "ref")
+        return void res.writeHead(204, { Link: `<${base}/out.txt>; rel="echo"; type="text/plain"` }).end();
       return void json(200, { echo: `napped ${input}` });
     case "GET /jobs/sf":
       return void json(200, { jobID: "sf", status: "failed", message: "" });
@@ -111,6 +116,11 @@ function handler(req: IncomingMessage, res: ServerResponse, body: string): void 
       return void json(200, { jobID: "done1", status: "successful" });
     case "GET /jobs/done1/results":
       return void json(200, { echo: "x" });
+    case "DELETE /jobs/r2":
+      // pygeoapi: the record goes, the thread keeps running (pygeoapi#2236); no statusInfo in the answer.
+      return void json(200, { message: "Job dismissed" });
+    case "GET /jobs/r2":
+      return void json(200, { jobID: "r2", status: "running", progress: 30 });
     case "DELETE /jobs/running1":
       return void json(200, { jobID: "running1", status: "dismissed" });
     case "GET /jobs/running1":
@@ -178,6 +188,22 @@ describe("OgcApiClient against a peer's quirks", () => {
     // No jobControlOptions: both modes; the server chose to answer synchronously.
     const both = await c.execute("both", { text: "q" });
     expect(both.done).toBe(true);
+    const reverse = await c.execute("both", { text: "r" }, { mode: "sync" });
+    expect([reverse.mode, reverse.id, reverse.statusLocation]).toEqual([
+      "async",
+      "done1",
+      `${base}/jobs/done1`,
+    ]);
+    expect((await reverse.result({ pollMs: 1 })).outputs).toEqual([
+      { id: "echo", title: "Echo", kind: "literal", value: "x", dataType: "string" },
+    ]);
+    // A raw answer (the one output's own content), and 204 with the outputs as Link headers.
+    expect((await (await c.execute("nap", { text: "raw" })).result()).outputs).toEqual([
+      { id: "echo", title: "Echo", kind: "literal", value: "raw output", dataType: "string" },
+    ]);
+    expect((await (await c.execute("nap", { text: "ref" })).result()).outputs).toEqual([
+      { id: "echo", kind: "reference", href: `${base}/out.txt`, mimeType: "text/plain" },
+    ]);
     expect(both.snapshot().outputs).toEqual([
       { id: "echo", title: "Echo", kind: "literal", value: "sync q", dataType: "string" },
     ]);
@@ -209,6 +235,7 @@ describe("OgcApiClient against a peer's quirks", () => {
     const c = new OgcApiClient(`${base}/`);
     expect(await c.dismiss("done1")).toBe("succeeded");
     expect(await c.dismiss("running1")).toBe("dismissed");
+    expect(await c.dismiss("r2")).toBe("running");
     const list = await c.jobs({ limit: 5 });
     expect(list.map((j) => [j.id, j.status.state])).toEqual([
       ["done1", "succeeded"],
