@@ -215,8 +215,8 @@ export function renderRunUsage(processIds: readonly string[] | undefined): strin
     table(optionRows(COMMON_OPTIONS)),
     ...(processIds && processIds.length > 0 ? ["", `Processes: ${processIds.join(", ")}`] : []),
     "",
-    "Exit codes: 0 succeeded, 1 process failed, 2 usage or validation error, 3 connection or server error,",
-    "130 interrupted.",
+    "Exit codes: 0 succeeded, 1 process failed (or job dismissed), 2 usage or validation error,",
+    "3 connection or server error, 130 interrupted.",
   ].join("\n");
 }
 
