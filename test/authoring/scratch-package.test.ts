@@ -161,7 +161,7 @@ describe.each([
     // The ES module package develops with --watch (edited below); the CommonJS one is served plainly.
     const watch = type === "module";
     served = new Served(dir, [...(watch ? ["--watch"] : []), "--port", String(port), "--log-level", "info"]);
-    await served.waitFor(watch ? "roost watch: server ready" : '"msg":"Roost is serving /wps"');
+    await served.waitFor(watch ? "roost watch: server ready" : '"msg":"Roost is serving ');
     const flood = await roost(["run", "flood", "--text", "hi", "--times", "3", "--url", url]);
     expect(flood.stdout).toBe("result: hi hi hi\n");
     const greet = await roost(["run", "greet", "--text", "yo", "--sync", "--url", url, "--json"]);

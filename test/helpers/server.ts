@@ -20,7 +20,8 @@ export interface TestServer {
 
 /**
  * Start a server; `settings` are dotted config keys (`jobs.workers`) applied as flags, `opts.start` options of
- * `startServer` (e.g. an HTML renderer).
+ * `startServer` (e.g. an HTML renderer). The web UI is off unless `opts.start.webUi` is true: the suites of the
+ * protocols test the API as it is without one (JSON only), the UI suites turn it on.
  */
 export async function startTestServer(
   settings: Record<string, unknown> = {},
@@ -41,6 +42,7 @@ export async function startTestServer(
     },
   });
   const server = await startServer(config, {
+    webUi: false,
     ...opts.start,
     logger: pino({ level: process.env.ROOST_TEST_LOG ?? "silent" }),
   });

@@ -168,9 +168,10 @@ describe("inputs and outputs", () => {
       "name",
     ],
     ["null for an input", "hello", { inputs: { name: null } }, "invalid-parameter", "name"],
-    ["a string for a float", "sleep", { inputs: { delay: "soon" } }, "invalid-parameter", "delay"],
+    // Values of the right JSON type but wrong for the input are WPS 2.0's WrongInputData (one catalogue code).
+    ["a string for a float", "sleep", { inputs: { delay: "soon" } }, "wrong-input-data", "delay"],
     ["a boolean for a float", "sleep", { inputs: { delay: true } }, "invalid-parameter", "delay"],
-    ["out of range", "echo", { inputs: { pause: 61 } }, "invalid-parameter", "pause"],
+    ["out of range", "echo", { inputs: { pause: 61 } }, "wrong-input-data", "pause"],
     [
       "too many occurrences",
       "echo",
@@ -252,7 +253,7 @@ describe("inputs and outputs", () => {
       "a reference output on a sync-only process",
       "nap",
       { outputs: { output: { transmissionMode: "reference" } } },
-      "storage-not-supported",
+      "reference-not-supported",
       "output",
     ],
     [

@@ -57,8 +57,13 @@ export async function startServer(
      * stop. Default: close the server (`roost serve` then exits).
      */
     readonly onFenced?: () => void;
-    /** The web UI's HTML renderer for the OGC API documents (the API speaks JSON only without one). */
+    /** An HTML renderer for the OGC API documents instead of the web UI's (tests). */
     readonly html?: OgcHtmlRenderer;
+    /**
+     * Serve the web UI (the HTML encodings of the OGC API resources and the UI's routes), when it was built. Default
+     * true; false: the API speaks JSON only.
+     */
+    readonly webUi?: boolean;
     /** OGC API callback tuning (tests shorten the retry waits). */
     readonly callbacks?: CallbackOptions;
   } = {},
@@ -139,6 +144,7 @@ export async function startServer(
     metrics,
     html: opts.html,
     callbacks: opts.callbacks,
+    ...(opts.webUi !== undefined ? { webUi: opts.webUi } : {}),
   });
   let address: string;
   try {

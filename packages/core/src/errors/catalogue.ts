@@ -182,7 +182,9 @@ export const ERRORS = Object.freeze({
   MethodNotAllowed: {
     http: 405,
     wps1: "OperationNotSupported",
-    wps2: "OperationNotSupported",
+    // Not OperationNotSupported: WPS 2.0 ties that code to HTTP 501 (an operation the server lacks), while this is
+    // an HTTP method the resource does not take (405 with Allow).
+    wps2: "NoApplicableCode",
     ogcType: `${ROOST}method-not-allowed`,
   },
   /** The request body's media type is not one the endpoint reads (OGC API: JSON only). */
@@ -195,6 +197,8 @@ export const ERRORS = Object.freeze({
   /** The job was dismissed: its results are gone for good (HTTP 410, not "not ready"). */
   JobDismissed: {
     http: 410,
+    // WPS 2.0 answers a dismissed job's GetResult as it does an unknown job: NoSuchJob, HTTP 400.
+    status: { wps2: 400 },
     wps1: "InvalidParameterValue",
     wps2: "NoSuchJob",
     ogcType: `${ROOST}job-dismissed`,

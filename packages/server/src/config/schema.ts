@@ -194,6 +194,22 @@ export const SlurmSection = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** `[ui]`: the web UI served at `/`. */
+export const UiSection = Type.Object(
+  {
+    /**
+     * Raster tile URL template for the UI's maps (`https://tiles.example.org/{z}/{x}/{y}.png`), for sites that run
+     * a tile server. Empty (the default): maps draw the Natural Earth basemap that ships with Roost, so they work
+     * with no network beyond the server. The browser fetches tiles from this host, so it is added to the pages'
+     * Content-Security-Policy (`img-src`).
+     */
+    tile_url: Type.String({ default: "", pattern: "^(https?://[^\\s\"'<>]+)?$" }),
+    /** Attribution shown under maps drawn with `tile_url` (plain text). */
+    tile_attribution: Type.String({ default: "" }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 /** The whole configuration file. */
 export const ConfigSchema = Type.Object(
   {
@@ -205,6 +221,7 @@ export const ConfigSchema = Type.Object(
     processes: ProcessesSection,
     scheduler: SchedulerSection,
     slurm: SlurmSection,
+    ui: UiSection,
   },
   { additionalProperties: false },
 );

@@ -15,6 +15,7 @@ import { sendWps1Exception, toRoostError } from "./exceptions.js";
 import { type CallbackOptions, type OgcHtmlRenderer, ogcApiPlugin } from "./ogcapi/index.js";
 import { countRequests, opsPlugin } from "./ops.js";
 import { outputsPlugin } from "./outputs.js";
+import { buildWebUi, uiPlugin, uiSecurityHeaders, type WebUi } from "./ui/index.js";
 import { PublicUrls } from "./urls.js";
 import { versionDispatch } from "./wps-negotiate.js";
 import { wps1Plugin } from "./wps1.js";
@@ -26,8 +27,10 @@ export async function buildApp(o: {
   readonly service: JobApi;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  /** The web UI's renderer of OGC API documents as HTML (optional). */
+  /** A renderer of OGC API documents as HTML instead of the web UI's (tests). */
   readonly html?: OgcHtmlRenderer | undefined;
+  /** False: no web UI (no HTML encodings, no UI routes). Default: the web UI, when it was built. */
+  readonly webUi?: boolean;
   /** OGC API callback tuning (tests). */
   readonly callbacks?: CallbackOptions | undefined;
 }): Promise<FastifyInstance> {
@@ -116,11 +119,25 @@ export async function buildApp(o: {
     outputs.setErrorHandler((err, _req, reply) => sendWps1Exception(reply, err));
     await outputs.register(outputsPlugin, { service });
   });
+  // The web UI: the HTML encodings of the OGC API resources, its own routes, and the security headers of every
+  // HTML page. A server whose UI was not built (`npm run build`) still serves every protocol, without HTML.
+  let ui: WebUi | undefined;
+  if (o.html === undefined && o.webUi !== false) {
+    try {
+      ui = buildWebUi({ service, config, urls });
+    } catch (e) {
+      o.logger.warn({ err: (e as Error).message }, "the web UI is not available");
+    }
+  }
+  if (ui) {
+    app.addHook("onSend", uiSecurityHeaders(ui.ctx));
+    await app.register(uiPlugin, { ctx: ui.ctx });
+  }
   await app.register(ogcApiPlugin, {
     service,
     config,
     urls,
-    html: o.html,
+    html: o.html ?? ui?.renderer,
     logger: o.logger,
     ...(o.callbacks !== undefined ? { callbacks: o.callbacks } : {}),
   });

@@ -585,6 +585,23 @@ export class JobApi {
   }
 
   /**
+   * Delete a finished job for good: its directory (inputs, logs, outputs), then its row — files first, so an
+   * interruption leaves a row to delete again, never an orphaned directory. Active jobs are refused (dismiss them
+   * first). Resolves false for an unknown id.
+   */
+  async remove(id: string): Promise<boolean> {
+    const job = await this.job(id);
+    if (!job) return false;
+    if (!isTerminal(job.status))
+      throw new RoostError("InvalidParameter", "The job is still active: dismiss it before deleting it", {
+        locator: "jobId",
+      });
+    await rm(this.#o.dirs.job(id), { recursive: true, force: true });
+    await this.#o.store.delete(id);
+    return true;
+  }
+
+  /**
    * Remove the files of a dismissed job — inputs, attempts (work directories), outputs, spec — keeping only its
    * `job.log` as the trail of what happened. Anything but a dismissed job is left alone (a finished job's results
    * stay until the operator's retention removes them). Returns whether the job was dismissed.

@@ -217,8 +217,14 @@ export function resultRoutes(app: FastifyInstance, ctx: OgcContext): void {
       const p = service.process(job.processId, "processID");
       const q = req.query as Record<string, unknown>;
       reply.header("Cache-Control", "private, max-age=60");
+      const wantsHtml = ctx.html !== undefined && prefersHtml(q.f, req.headers.accept, true);
+      // A browser asking for a failed job's results gets the problem as a page (the web UI adds the log tail).
+      if (wantsHtml && job.status === "failed") {
+        const d = failureProblem(job, ctx.urls.results(job.id));
+        return ctx.send(req, reply, "problem", d, { status: d.status });
+      }
       const html =
-        ctx.html && job.status === "succeeded" && prefersHtml(q.f, req.headers.accept, true)
+        wantsHtml && job.status === "succeeded"
           ? async () => ctx.send(req, reply, "results", await resultsDocument(service, job))
           : undefined;
       return sendResults(ctx, reply, job, p, html);
