@@ -51,6 +51,28 @@ export function cliHome(service?: string): CliHome {
   return { dir, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The protocols the CLI matrix runs over. */
+export const PROTOCOLS = ["wps1", "wps2", "ogcapi"] as const;
+
+/** One of {@link PROTOCOLS}. */
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/**
+ * A CLI home reaching Roost over `protocol` the way a user would: WPS 1.0.0 at `/wps` pinned with WPS_PROTOCOL
+ * (Roost offers 2.0.0 there too), WPS 2.0.0 at `/wps` detected (the default for a WPS endpoint offering it), OGC API
+ * at the server root detected from its landing page.
+ */
+export function protocolHome(roost: ServiceProcess, protocol: Protocol): CliHome {
+  const home = cliHome(protocol === "ogcapi" ? rootOf(roost) : roost.url);
+  if (protocol === "wps1") home.env.WPS_PROTOCOL = "wps1";
+  return home;
+}
+
+/** The server root of a Roost started by {@link startRoost} (its OGC API landing page). */
+export function rootOf(roost: ServiceProcess): string {
+  return roost.url.replace(/\/wps$/, "/");
+}
+
 /** Options of {@link runCli}. */
 export interface RunOptions {
   readonly env?: Record<string, string>;

@@ -6,6 +6,7 @@
  * | Variable          | Meaning                                                                 |
  * |-------------------|-------------------------------------------------------------------------|
  * | `WPS_SERVICE`     | default service URL (birdy's variable)                                  |
+ * | `WPS_PROTOCOL`    | `wps2`, `wps1` or `ogcapi`: the protocol to speak (detected otherwise)  |
  * | `WPS_TOKEN`       | bearer token sent as `Authorization: Bearer <token>`                    |
  * | `WPS_SSL_VERIFY`  | `false`/`0`/`no` turns TLS verification off; a file path is a CA bundle |
  * | `XDG_CACHE_HOME`  | parent of the description cache (`$XDG_CACHE_HOME/roost`)               |
@@ -23,6 +24,11 @@ export const DEFAULT_SERVICE_URL = "http://localhost:5000/wps";
 export interface ClientEnvironment {
   /** `WPS_SERVICE`, when set and not empty. */
   readonly serviceUrl?: string;
+  /**
+   * `WPS_PROTOCOL`, when set and not empty (checked where it is used, so a bad value is a usage error of the command).
+   * Not `ROOST_PROTOCOL`: `ROOST_*` variables are the server's configuration, and `roost serve` refuses unknown ones.
+   */
+  readonly protocol?: string;
   /** `WPS_TOKEN`, when set and not empty. */
   readonly token?: string;
   /** False when `WPS_SSL_VERIFY` is `false`, `0`, `no` or `off`. */
@@ -51,6 +57,7 @@ export function readEnvironment(
     lowered === undefined || lowered === "true" || lowered === "1" || lowered === "yes" || lowered === "on";
   const serviceUrl = nonEmpty(env.WPS_SERVICE);
   const token = nonEmpty(env.WPS_TOKEN);
+  const protocol = nonEmpty(env.WPS_PROTOCOL);
   // XDG says relative paths in these variables are invalid and must be ignored.
   const xdg = (v: string | undefined) => {
     const p = nonEmpty(v);
@@ -59,6 +66,7 @@ export function readEnvironment(
   return {
     ...(serviceUrl !== undefined ? { serviceUrl } : {}),
     ...(token !== undefined ? { token } : {}),
+    ...(protocol !== undefined ? { protocol } : {}),
     tlsVerify: !off,
     ...(!off && !on && verify !== undefined ? { caFile: verify } : {}),
     cacheDir: join(xdg(env.XDG_CACHE_HOME) ?? join(home, ".cache"), "roost"),

@@ -1,6 +1,7 @@
 /**
  * The WPS 1.0.0 Execute request the client sends: checked inputs mapped to the core's raw input model and encoded
- * by the core's `encodeExecuteRequest` (the server's own codec, so the two cannot drift).
+ * by the core's `encodeExecuteRequest` (the server's own codec, so the two cannot drift). The WPS 2.0.0 client maps
+ * inputs the same way ({@link rawInput}) for the core's WPS 2.0.0 encoder.
  */
 import type { OutputRequest, RawInput } from "@roost/core/internal";
 import { wps1 } from "@roost/core/internal";
@@ -18,7 +19,8 @@ export interface ExecuteForm {
   readonly outputs: readonly OutputRequest[];
 }
 
-function raw({ id, value: v }: PreparedInput): RawInput {
+/** A checked input as the core's raw input model, which the WPS 1.0.0 and 2.0.0 encoders take. */
+export function rawInput({ id, value: v }: PreparedInput): RawInput {
   switch (v.kind) {
     case "literal":
       // No dataType attribute: the server knows the type, and some servers treat a mismatched spelling as an error.
@@ -40,7 +42,7 @@ export function encodeExecuteRequest(
 ): string {
   return wps1.encodeExecuteRequest({
     processId,
-    inputs: inputs.map(raw),
+    inputs: inputs.map(rawInput),
     outputs: form.outputs,
     store: form.store,
     status: form.status,

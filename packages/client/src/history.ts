@@ -1,6 +1,6 @@
 /**
  * The local history of jobs this client submitted, so `roost jobs` and `roost status <id>` work against servers that
- * cannot list jobs (every WPS 1.0.0 server). One JSON object per line, appended: a submission and each later status
+ * cannot list jobs (every WPS server), and `roost status <id>` finds a job's service and protocol again. One JSON object per line, appended: a submission and each later status
  * update are separate lines merged by job id when read (last line wins), so concurrent `roost` processes never
  * rewrite each other's lines. The file is compacted once it grows past a few thousand lines.
  */
@@ -12,6 +12,8 @@ export interface HistoryEntry {
   readonly id: string;
   /** Service URL the job was submitted to. */
   readonly service: string;
+  /** The protocol it was submitted with (`wps1`, `wps2`, `ogcapi`); absent in entries older than the field: `wps1`. */
+  readonly protocol?: string;
   readonly process: string;
   readonly statusLocation?: string;
   /** ISO 8601 time of submission. */

@@ -44,6 +44,8 @@ export interface RequestOptions {
   readonly body?: string | Buffer;
   readonly contentType?: string;
   readonly accept?: string;
+  /** Extra headers of this request (e.g. OGC API's `Prefer`); sent whatever the origin, so never credentials. */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
   /** Overrides the transport's idle timeout (0 waits forever: a synchronous Execute may run for long). */
   readonly timeoutMs?: number;
@@ -234,6 +236,7 @@ export class HttpTransport {
     const mod = url.protocol === "https:" ? https : http;
     const headers: Record<string, string> = {
       ...this.headersFor(url),
+      ...o.headers,
       Accept: o.accept ?? "text/xml, application/xml;q=0.9, */*;q=0.1",
     };
     let body: Buffer | undefined;

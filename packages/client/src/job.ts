@@ -1,11 +1,14 @@
 /**
- * A job on a WPS server: its status, progress events while it runs, and its result. For WPS 1.0.0 a job *is* its
- * stored status document (`statusLocation`); following it means polling that URL. Polling backs off from 0.5 s to
- * 5 s while nothing changes and speeds up again when the status moves, so short jobs finish promptly and long ones do
- * not hammer the server.
+ * A job on a processing server, whatever the protocol: its status, progress events while it runs, and its result.
+ * What differs per protocol — how to read the status, fetch the outputs, dismiss — is a {@link JobTracker}
+ * (`wps1-job.ts`, `wps2-client.ts`, `ogcapi-jobs.ts`); following, back-off, timeouts and retries are here, once.
+ *
+ * Polling backs off from 0.5 s to 5 s while nothing changes and speeds up again when the status moves, so short jobs
+ * finish promptly and long ones do not hammer the server. A server's own hint (WPS 2.0.0 `NextPoll`) is honoured
+ * within those bounds.
  */
 import { EventEmitter } from "node:events";
-import { type BoundingBox, wps1 } from "@roost/core/internal";
+import { type BoundingBox, wps1, wps2 } from "@roost/core/internal";
 import {
   AbortedError,
   ConnectionError,
@@ -13,12 +16,27 @@ import {
   NotSupportedError,
   ProcessFailedError,
   ServerError,
-  ServiceExceptionError,
   WpsClientError,
 } from "./errors.js";
+import { type JobHost, Wps1JobTracker } from "./wps1-job.js";
 
-/** Where a job stands. */
-export type JobState = "accepted" | "running" | "paused" | "succeeded" | "failed";
+export {
+  type JobHost,
+  jobIdFromStatusLocation,
+  outputResult,
+  outputsFromWps1,
+  statusFromWps1,
+} from "./wps1-job.js";
+
+/** Where a job stands. `dismissed`: cancelled on the server (WPS 2.0.0 Dismiss, OGC API `DELETE`). */
+export type JobState = "accepted" | "running" | "paused" | "succeeded" | "failed" | "dismissed";
+
+/** One reason a job failed: code, locator and text (an OWS exception, or an OGC API problem mapped onto one). */
+export interface JobException {
+  readonly code: string;
+  readonly locator?: string;
+  readonly text: string;
+}
 
 /** A job's status at one moment. */
 export interface JobStatus {
@@ -28,8 +46,8 @@ export interface JobStatus {
   /** The server's status message (or, for a failure, the first exception text). */
   readonly message: string;
   /** Why it failed. */
-  readonly exceptions?: readonly wps1.Wps1Exception[];
-  /** The document's `creationTime`. */
+  readonly exceptions?: readonly JobException[];
+  /** When the server last changed or created the status, as it wrote it. */
   readonly time?: string;
 }
 
@@ -71,108 +89,58 @@ export interface WaitOptions {
   readonly maxPollMs?: number;
 }
 
-/** What a job needs from the client that created it. */
-export interface JobHost {
-  /** GET a WPS document and decode it (throws the client's errors). */
-  fetchDocument(url: string, signal?: AbortSignal): Promise<wps1.Wps1Response>;
-  /** Whether the server can dismiss jobs, and how. */
+/** One reading of a job: its status, and its outputs once it succeeded. */
+export interface JobReading {
+  readonly status: JobStatus;
+  /** Present when the status is `succeeded` (the tracker fetched them). */
+  readonly outputs?: readonly OutputResult[];
+  /** The server's hint for the next poll, in milliseconds from now. */
+  readonly nextPollMs?: number;
+}
+
+/** How a job talks to its server: one implementation per protocol. */
+export interface JobTracker {
+  readonly processId: string;
+  /** `async` when there is a status to follow, `sync` for a job that ended with its request. */
+  readonly mode: "sync" | "async";
+  /** The job id on the server (async jobs). */
+  readonly id?: string;
+  /** A URL to follow the job again (`roost status <url>`): a status document, a job resource, a GetStatus URL. */
+  readonly statusLocation?: string;
+  /** The reading the job starts from (the Execute answer). */
+  readonly first: JobReading;
   readonly canDismiss: boolean;
-  dismiss(job: Job): Promise<void>;
+  /** Why {@link dismiss} cannot work (meaningful when {@link canDismiss} is false). */
+  readonly dismissUnsupportedReason: string;
+  /** Read the status once (and the outputs or the failure's reasons once it ended). */
+  poll(signal?: AbortSignal): Promise<JobReading>;
+  dismiss(): Promise<void>;
+}
+
+/** The tracker of a job that ended with its synchronous request: nothing to poll, nothing to dismiss. */
+export function syncTracker(processId: string, first: JobReading): JobTracker {
+  return {
+    processId,
+    mode: "sync",
+    first,
+    canDismiss: false,
+    dismissUnsupportedReason: "a synchronous job cannot be dismissed",
+    poll: async () => first,
+    dismiss: async () => {
+      throw new NotSupportedError("a synchronous job cannot be dismissed");
+    },
+  };
 }
 
 /** Events a {@link Job} emits. */
 export interface JobEvents {
-  /** The percent or the message changed. */
+  /** The state, percent or message changed. */
   progress: [JobStatus];
-  /** A status document was read (every poll). */
+  /** A status was read (every poll). */
   status: [JobStatus];
 }
 
-/** Map a decoded WPS 1.0.0 status onto a {@link JobStatus}. */
-export function statusFromWps1(s: wps1.Wps1Status, time?: string): JobStatus {
-  const t = time !== undefined ? { time } : {};
-  switch (s.kind) {
-    case "accepted":
-      return { state: "accepted", message: s.message, ...t };
-    case "started":
-    case "paused":
-      return {
-        state: s.kind === "started" ? "running" : "paused",
-        message: s.message,
-        ...(s.percent !== undefined ? { percent: s.percent } : {}),
-        ...t,
-      };
-    case "succeeded":
-      return { state: "succeeded", percent: 100, message: s.message, ...t };
-    case "failed":
-      return { state: "failed", message: s.message, exceptions: s.exceptions, ...t };
-  }
-}
-
-/** One output of an ExecuteResponse as an {@link OutputResult}. */
-function flatten(o: wps1.Wps1ResultOutput): OutputResult {
-  const base = { id: o.identifier, ...(o.title !== undefined ? { title: o.title } : {}) };
-  const v = o.value;
-  const fmt = (x: { mimeType?: string; encoding?: string; schema?: string }) => ({
-    ...(x.mimeType !== undefined ? { mimeType: x.mimeType } : {}),
-    ...(x.encoding !== undefined ? { encoding: x.encoding } : {}),
-    ...(x.schema !== undefined ? { schema: x.schema } : {}),
-  });
-  switch (v.kind) {
-    case "literal":
-      return {
-        ...base,
-        kind: "literal",
-        value: v.value,
-        ...(v.dataType !== undefined ? { dataType: v.dataType } : {}),
-        ...(v.uom !== undefined ? { uom: v.uom } : {}),
-      };
-    case "complex":
-      return { ...base, kind: "complex", value: v.data, ...fmt(v) };
-    case "reference":
-      return { ...base, kind: "reference", href: v.href, ...fmt(v) };
-    case "bbox":
-      return {
-        ...base,
-        kind: "bbox",
-        bbox: {
-          ...(v.crs !== undefined ? { crs: v.crs } : {}),
-          lowerCorner: v.lowerCorner,
-          upperCorner: v.upperCorner,
-        },
-      };
-  }
-}
-
-/** Flatten the outputs of an ExecuteResponse. */
-export function outputsFromWps1(r: wps1.Wps1ExecuteResponse): OutputResult[] {
-  return r.outputs.map(flatten);
-}
-
-/**
- * The job id a WPS 1.0.0 status location stands for: an `id`-like query parameter (`RetrieveResultServlet?id=…`),
- * else the last path segment without `.xml` (PyWPS and Roost: `…/outputs/<id>.xml`).
- */
-export function jobIdFromStatusLocation(location: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(location);
-  } catch {
-    return undefined;
-  }
-  for (const k of ["id", "jobid", "job_id", "executionid", "uuid"]) {
-    for (const [name, value] of u.searchParams) if (name.toLowerCase() === k && value !== "") return value;
-  }
-  const last = u.pathname
-    .split("/")
-    .filter((s) => s !== "")
-    .pop();
-  if (last === undefined) return undefined;
-  const id = decodeURIComponent(last).replace(/\.xml$/i, "");
-  return id === "" ? undefined : id;
-}
-
-const TERMINAL: ReadonlySet<JobState> = new Set(["succeeded", "failed"]);
+const TERMINAL: ReadonlySet<JobState> = new Set(["succeeded", "failed", "dismissed"]);
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -192,47 +160,58 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Status documents are sometimes read while the server rewrites them (PyWPS writes in place): retry a few times. */
+/**
+ * Status documents are sometimes read while the server rewrites them (PyWPS writes in place), and some OGC API
+ * servers answer 404 to a poll right after the 201 (pygeoapi#1672, ZOO-Project#72): retry a few times.
+ */
 const TRANSIENT_LIMIT = 5;
 
 function isTransient(e: unknown): boolean {
-  if (e instanceof wps1.Wps1DecodeError) return true;
+  if (e instanceof wps1.Wps1DecodeError || e instanceof wps2.Wps2DecodeError) return true;
   if (e instanceof ServerError) return e.status === undefined || e.status === 404 || e.status >= 500;
   if (e instanceof ConnectionError)
     return e.code === "ECONNRESET" || e.code === "ETIMEDOUT" || e.code === "EPIPE";
   return false;
 }
 
-/** A job: created by `WpsClient.execute` or attached to by `WpsClient.job`. */
+function progressKey(s: JobStatus): string {
+  return `${s.state}\u0000${s.percent ?? ""}\u0000${s.message}`;
+}
+
+/** A job: created by a client's `execute` or attached to by its `job`. */
 export class Job extends EventEmitter<JobEvents> {
   /** The process that runs. */
   readonly processId: string;
-  /** `async` when the server stores the response (there is a status location to follow), else `sync`. */
+  /** `async` when there is a status to follow (a stored response, a job resource), else `sync`. */
   readonly mode: "sync" | "async";
-  /** The stored status document's URL (async jobs). */
+  /** Where to follow the job again (async jobs). */
   readonly statusLocation?: string;
-  /** The job id derived from the status location (undefined for synchronous jobs). */
+  /** The job id on the server (undefined for synchronous jobs). */
   readonly id?: string;
-  readonly #host: JobHost;
-  #response: wps1.Wps1ExecuteResponse;
+  readonly #tracker: JobTracker;
   #status: JobStatus;
+  #outputs: readonly OutputResult[];
+  #nextPollMs: number | undefined;
   #lastProgressKey = "";
 
-  /** Wrap an ExecuteResponse (the sync answer, the async acknowledgement or a status document). */
-  constructor(host: JobHost, response: wps1.Wps1ExecuteResponse, fallbackProcessId = "") {
+  /** A job followed through `tracker` (the protocol clients create these). */
+  constructor(tracker: JobTracker);
+  /** A WPS 1.0.0 job from an ExecuteResponse (the sync answer, the async acknowledgement or a status document). */
+  constructor(host: JobHost, response: wps1.Wps1ExecuteResponse, fallbackProcessId?: string);
+  constructor(source: JobTracker | JobHost, response?: wps1.Wps1ExecuteResponse, fallbackProcessId = "") {
     super();
-    this.#host = host;
-    this.#response = response;
-    this.processId = response.process.identifier || fallbackProcessId;
-    this.#status = statusFromWps1(response.status, response.creationTime);
-    if (response.statusLocation !== undefined && response.statusLocation !== "") {
-      this.statusLocation = response.statusLocation;
-      this.mode = "async";
-      const id = jobIdFromStatusLocation(response.statusLocation);
-      if (id !== undefined) this.id = id;
-    } else {
-      this.mode = "sync";
-    }
+    const tracker =
+      response !== undefined
+        ? new Wps1JobTracker(source as JobHost, response, fallbackProcessId)
+        : (source as JobTracker);
+    this.#tracker = tracker;
+    this.processId = tracker.processId;
+    this.mode = tracker.mode;
+    if (tracker.statusLocation !== undefined) this.statusLocation = tracker.statusLocation;
+    if (tracker.id !== undefined) this.id = tracker.id;
+    this.#status = tracker.first.status;
+    this.#outputs = tracker.first.outputs ?? [];
+    this.#nextPollMs = tracker.first.nextPollMs;
   }
 
   /** The latest known status. */
@@ -240,32 +219,29 @@ export class Job extends EventEmitter<JobEvents> {
     return this.#status;
   }
 
-  /** The latest ExecuteResponse read. */
-  get response(): wps1.Wps1ExecuteResponse {
-    return this.#response;
+  /** The latest WPS 1.0.0 ExecuteResponse read (undefined for jobs of other protocols). */
+  get response(): wps1.Wps1ExecuteResponse | undefined {
+    return this.#tracker instanceof Wps1JobTracker ? this.#tracker.response : undefined;
   }
 
-  /** True once the job succeeded or failed. */
+  /** True once the job succeeded, failed or was dismissed. */
   get done(): boolean {
     return TERMINAL.has(this.#status.state);
   }
 
-  /** Read the status document once and emit `status` (and `progress` when something changed). */
+  /** Read the status once and emit `status` (and `progress` when something changed). */
   async refresh(signal?: AbortSignal): Promise<JobStatus> {
-    if (this.statusLocation === undefined || this.done) return this.#status;
-    const doc = await this.#host.fetchDocument(this.statusLocation, signal);
-    if (doc.kind === "exception") throw new ServiceExceptionError(doc.exceptions, 200);
-    if (doc.kind !== "execute")
-      throw new ServerError(`the status location ${this.statusLocation} does not hold an ExecuteResponse`);
-    this.#update(doc.execute);
+    if (this.mode === "sync" || this.done) return this.#status;
+    this.#update(await this.#tracker.poll(signal));
     return this.#status;
   }
 
-  #update(r: wps1.Wps1ExecuteResponse): void {
-    this.#response = r;
-    this.#status = statusFromWps1(r.status, r.creationTime);
+  #update(r: JobReading): void {
+    this.#status = r.status;
+    this.#outputs = r.outputs ?? [];
+    this.#nextPollMs = r.nextPollMs;
     this.emit("status", this.#status);
-    const key = `${this.#status.state}\u0000${this.#status.percent ?? ""}\u0000${this.#status.message}`;
+    const key = progressKey(this.#status);
     if (key !== this.#lastProgressKey) {
       this.#lastProgressKey = key;
       this.emit("progress", this.#status);
@@ -274,11 +250,11 @@ export class Job extends EventEmitter<JobEvents> {
 
   /** Emit the current status as a first `progress` event (for listeners attached after creation). */
   announce(): void {
-    this.#lastProgressKey = `${this.#status.state}\u0000${this.#status.percent ?? ""}\u0000${this.#status.message}`;
+    this.#lastProgressKey = progressKey(this.#status);
     this.emit("progress", this.#status);
   }
 
-  /** Poll until the job succeeds or fails; resolves with the final status (a failure is not an exception here). */
+  /** Poll until the job ends; resolves with the final status (a failure is not an exception here). */
   async wait(o: WaitOptions = {}): Promise<JobStatus> {
     const base = o.pollMs ?? 500;
     const max = o.maxPollMs ?? 5000;
@@ -287,9 +263,10 @@ export class Job extends EventEmitter<JobEvents> {
     let transient = 0;
     let lastKey = this.#lastProgressKey;
     while (!this.done) {
-      if (this.statusLocation === undefined)
-        throw new WpsClientError("a synchronous job has no status to follow");
-      let wait = interval;
+      if (this.mode === "sync") throw new WpsClientError("a synchronous job has no status to follow");
+      // The server's hint, when it gives one, replaces the back-off (still within the caller's bounds).
+      let wait =
+        this.#nextPollMs !== undefined ? Math.min(max, Math.max(base / 5, this.#nextPollMs)) : interval;
       if (deadline !== undefined) {
         const left = deadline - Date.now();
         if (left <= 0) {
@@ -314,11 +291,15 @@ export class Job extends EventEmitter<JobEvents> {
     return this.#status;
   }
 
-  /** Wait for the job and return its outputs; throws {@link ProcessFailedError} when it failed. */
+  /**
+   * Wait for the job and return its outputs; throws {@link ProcessFailedError} when it failed and
+   * {@link WpsClientError} when it was dismissed (a dismissed job has no outputs).
+   */
   async result(o: WaitOptions = {}): Promise<JobResult> {
     const status = await this.wait(o);
     if (status.state === "failed")
       throw new ProcessFailedError(status.exceptions ?? [], status.message, this.id);
+    if (status.state === "dismissed") throw new WpsClientError(`job ${this.id ?? ""} was dismissed`.trim());
     return this.snapshot();
   }
 
@@ -329,23 +310,23 @@ export class Job extends EventEmitter<JobEvents> {
       processId: this.processId,
       status: this.#status,
       ...(this.statusLocation !== undefined ? { statusLocation: this.statusLocation } : {}),
-      outputs: this.#status.state === "succeeded" ? outputsFromWps1(this.#response) : [],
+      outputs: this.#status.state === "succeeded" ? this.#outputs : [],
     };
   }
 
   /** True when the server can dismiss (cancel) jobs. */
   get canDismiss(): boolean {
-    return this.#host.canDismiss;
+    return this.#tracker.canDismiss;
   }
 
   /** Why {@link dismiss} cannot work here (meaningful when {@link canDismiss} is false). */
   get dismissUnsupportedReason(): string {
-    return "this server speaks WPS 1.0.0 and advertises no job resource, so it has no way to dismiss a job; the job keeps running on the server";
+    return this.#tracker.dismissUnsupportedReason;
   }
 
   /** Ask the server to dismiss (cancel) the job; {@link NotSupportedError} when it cannot. */
   async dismiss(): Promise<void> {
-    if (!this.#host.canDismiss) throw new NotSupportedError(this.dismissUnsupportedReason);
-    await this.#host.dismiss(this);
+    if (!this.#tracker.canDismiss) throw new NotSupportedError(this.#tracker.dismissUnsupportedReason);
+    await this.#tracker.dismiss();
   }
 }

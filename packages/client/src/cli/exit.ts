@@ -1,15 +1,17 @@
 /**
- * Exit codes of the client commands, and the one function that maps an error onto them. Scripts rely on these:
+ * Exit codes of the client commands, and the one function that maps an error onto them — the same whatever the
+ * protocol (WPS 1.0.0, WPS 2.0.0, OGC API – Processes). Scripts rely on these:
  *
  * | Code | Meaning                                                                                                    |
  * |------|------------------------------------------------------------------------------------------------------------|
  * | 0    | succeeded (for `status`: the job exists and has not failed)                                                |
- * | 1    | the process ran and failed (WPS `ProcessFailed`)                                                           |
+ * | 1    | the process ran and failed (WPS `ProcessFailed`, OGC API `failed`), or the job was dismissed               |
  * | 2    | usage or validation error found before anything was sent: bad or unknown option, unknown process, missing  |
  * |      | required input, wrong type, value not allowed, unsupported format/CRS, a file that does not exist, or an    |
  * |      | action the server cannot do (`--async` on a sync-only process)                                             |
- * | 3    | connection or server error: unreachable server, TLS failure, HTTP error, a response that is not WPS, an    |
- * |      | ExceptionReport refusing a request the client had checked, `--timeout` reached while the job still runs    |
+ * | 3    | connection or server error: unreachable server, TLS failure, HTTP error, a response the protocol does not   |
+ * |      | explain, a refusal (ExceptionReport, problem document) of a request the client had checked, an unknown job, |
+ * |      | `--timeout` reached while the job still runs                                                               |
  * | 130  | interrupted (Ctrl-C); the job may still be running on the server                                            |
  */
 import {

@@ -1,7 +1,9 @@
 /**
  * The client commands of `roost`: `processes`, `describe`, `run`, `status`, `jobs` and `completion`, registered on
- * the program of `main.ts` (which adds the server's commands when `@roost/server` is installed). Commander handles the fixed commands; `run` hands
- * its arguments to a parser of its own, because its options come from the process description (see `args.ts`).
+ * the program of `main.ts` (which adds the server's commands when `@roost/server` is installed). Commander handles
+ * the fixed commands; `run` hands its arguments to a parser of its own, because its options come from the process
+ * description (see `args.ts`). Every command speaks WPS 1.0.0, WPS 2.0.0 and OGC API – Processes (`--protocol`, or
+ * detected from the service URL).
  *
  * Exit codes (see `exit.ts`): 0 succeeded, 1 process failed, 2 usage or validation error, 3 connection or server
  * error, 130 interrupted. Commander's own usage errors on these commands exit with 2 as well.
@@ -9,24 +11,21 @@
 import type { Command } from "commander";
 import { readEnvironment } from "../env.js";
 import { JobHistory } from "../history.js";
-import {
-  cachedDescriptions,
-  cancelCommand,
-  describeCommand,
-  type Io,
-  type JobsOptions,
-  jobsCommand,
-  processesCommand,
-  runCommand,
-  type StatusOptions,
-  statusCommand,
-} from "./commands.js";
+import { cachedDescriptions, describeCommand, processesCommand, runCommand } from "./commands.js";
 import { bashEscape, bashScript, COMMANDS, completeWords, optionFromWords, zshScript } from "./completion.js";
 import { ExitCode } from "./exit.js";
+import type { Io } from "./io.js";
+import {
+  cancelCommand,
+  type JobsOptions,
+  jobsCommand,
+  type StatusOptions,
+  statusCommand,
+} from "./job-commands.js";
 import { addCommonOptions, type CommonOptions } from "./options.js";
 
-export { cancelCommand } from "./commands.js";
 export { ExitCode, exitCodeFor, UsageError } from "./exit.js";
+export { cancelCommand } from "./job-commands.js";
 export { clientVersion, loadServerCommands, main, SERVER_COMMANDS, type ServerCommands } from "./main.js";
 
 /** The real process's streams and environment. */
@@ -77,7 +76,7 @@ export function registerClientCommands(program: Command, io: () => Io = processI
     addCommonOptions(
       program
         .command("processes")
-        .description("list the processes of the WPS server (identifier, title, sync/async)"),
+        .description("list the processes of the server (identifier, title, sync/async)"),
     ).action(async (o: CommonOptions) => exitWith(await processesCommand(io(), o))),
   );
 
@@ -111,7 +110,7 @@ export function registerClientCommands(program: Command, io: () => Io = processI
       program
         .command("status")
         .description(
-          "show a job: a status URL (any server), or a job id (from the local history, else Roost's <base>/outputs/<id>.xml)",
+          "show a job: its status URL (as run --detach printed it), or its id (found in the local history, else asked of the service)",
         )
         .argument("<job>", "status URL or job id")
         .option("-w, --wait", "follow the job until it ends, with progress")
@@ -124,8 +123,11 @@ export function registerClientCommands(program: Command, io: () => Io = processI
     addCommonOptions(
       program
         .command("jobs")
-        .description("list the jobs submitted from this computer (WPS 1.0.0 servers cannot list jobs)")
-        .option("-a, --all", "jobs of every service, not only the current one"),
+        .description(
+          "list jobs: the server's own list (OGC API), else the jobs submitted from this computer (WPS cannot list jobs)",
+        )
+        .option("-a, --all", "the local history of every service, not only the current one")
+        .option("--limit <n>", "at most this many jobs of the server's list (default 20)"),
     ).action(async (o: JobsOptions) => exitWith(await jobsCommand(io(), o))),
   );
   const jobs = program.commands.find((c) => c.name() === "jobs");
@@ -134,7 +136,9 @@ export function registerClientCommands(program: Command, io: () => Io = processI
       addCommonOptions(
         jobs
           .command("cancel")
-          .description("dismiss a job (servers with a job resource, such as Roost)")
+          .description(
+            "dismiss a job (OGC API DELETE, WPS 2.0.0 Dismiss, Roost's job resource over WPS 1.0.0)",
+          )
           .argument("<job>", "job id or status URL"),
         // `jobs` has the same options: commander hands an option to the parent unless both are merged.
       ).action(async (ref: string, _o: CommonOptions, cmd: Command) =>

@@ -6,14 +6,22 @@
 import { readFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import { DescriptionCache } from "../cache.js";
-import { WpsClient } from "../client.js";
+import { canonicalUrl, openClient } from "../connect.js";
 import { type ClientEnvironment, DEFAULT_SERVICE_URL } from "../env.js";
 import { JobHistory } from "../history.js";
+import {
+  type ConnectOptions,
+  isProtocol,
+  PROTOCOLS,
+  type ProcessingClient,
+  type Protocol,
+} from "../protocol-client.js";
 import { UsageError } from "./exit.js";
 
 /** Values of the shared options. */
 export interface CommonOptions {
   url?: string;
+  protocol?: string;
   token?: string;
   header?: string[];
   insecure?: boolean;
@@ -42,7 +50,13 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
     key: "url",
     short: "u",
     value: "url",
-    help: `WPS service URL (env WPS_SERVICE; default ${DEFAULT_SERVICE_URL})`,
+    help: `service URL: a WPS endpoint or an OGC API landing page (env WPS_SERVICE; default ${DEFAULT_SERVICE_URL})`,
+  },
+  {
+    name: "protocol",
+    key: "protocol",
+    value: PROTOCOLS.join("|"),
+    help: "protocol to speak (env WPS_PROTOCOL); detected by default, WPS 2.0.0 preferred over 1.0.0",
   },
   {
     name: "token",
@@ -104,12 +118,20 @@ export function parseHeader(h: string): [string, string] {
   return [m[1] ?? "", value];
 }
 
-/** What a command needs to talk to the service. */
-export interface Session {
-  readonly client: WpsClient;
+/** Where a command's service is and how to reach it, known without contacting it. */
+export interface SessionContext {
   readonly cache: DescriptionCache;
   readonly history: JobHistory;
+  /** The service URL as given (without query), canonical for the pinned or likely protocol. */
   readonly serviceUrl: string;
+  /** The protocol pinned by `--protocol` or `WPS_PROTOCOL`. */
+  readonly protocol?: Protocol;
+  readonly connect: ConnectOptions;
+}
+
+/** What a command needs to talk to the service. */
+export interface Session extends SessionContext {
+  readonly client: ProcessingClient;
 }
 
 /** The service URL the options and environment point at. */
@@ -126,6 +148,18 @@ export function serviceUrlOf(o: CommonOptions, env: ClientEnvironment): string {
   return url;
 }
 
+/** The protocol `--protocol` or `WPS_PROTOCOL` pins, if any (a usage error for anything else). */
+export function protocolOf(o: CommonOptions, env: ClientEnvironment): Protocol | undefined {
+  const p = o.protocol ?? env.protocol;
+  if (p === undefined) return undefined;
+  const v = p.trim().toLowerCase();
+  if (!isProtocol(v))
+    throw new UsageError(
+      `unknown protocol '${p.slice(0, 40)}' (${o.protocol !== undefined ? "--protocol" : "WPS_PROTOCOL"}); use ${PROTOCOLS.join(", ")}`,
+    );
+  return v;
+}
+
 function readPem(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
@@ -134,12 +168,16 @@ function readPem(path: string, what: string): Buffer {
   }
 }
 
-/** Build the client (no I/O yet) from the options and the environment. */
-export function openSession(
+/**
+ * Everything about the session that needs no network: cache, history, the service URL and the connection options.
+ * `protocol` overrides the options' (a job's recorded protocol).
+ */
+export function sessionContext(
   o: CommonOptions,
   env: ClientEnvironment,
   serviceUrl = serviceUrlOf(o, env),
-): Session {
+  protocol: Protocol | undefined = protocolOf(o, env),
+): SessionContext {
   const headers: Record<string, string> = {};
   for (const h of o.header ?? []) {
     const [k, v] = parseHeader(h);
@@ -148,7 +186,7 @@ export function openSession(
   const token = o.token ?? env.token;
   const caFile = o.caFile ?? env.caFile;
   const cache = new DescriptionCache(env.cacheDir);
-  const client = new WpsClient(serviceUrl, {
+  const connect: ConnectOptions = {
     ...(token !== undefined && token !== "" ? { token } : {}),
     headers,
     tlsVerify: o.insecure === true ? false : env.tlsVerify,
@@ -157,6 +195,34 @@ export function openSession(
     ...(o.language !== undefined ? { language: o.language } : {}),
     cache,
     refresh: o.refresh === true,
-  });
-  return { client, cache, history: new JobHistory(env.stateDir), serviceUrl: client.url };
+    ...(protocol !== undefined ? { protocol } : {}),
+  };
+  let url: string;
+  try {
+    url = canonicalUrl(serviceUrl, protocol);
+  } catch {
+    throw new UsageError(`'${serviceUrl}' is not a valid service URL`);
+  }
+  return {
+    cache,
+    history: new JobHistory(env.stateDir),
+    serviceUrl: url,
+    ...(protocol !== undefined ? { protocol } : {}),
+    connect,
+  };
+}
+
+/**
+ * Open the client: the pinned protocol's, the one a fresh cache entry names, or the one detected (a request).
+ * `serviceUrl` becomes the client's own URL (an OGC API landing page for a `…/processes` URL).
+ */
+export async function openSession(
+  o: CommonOptions,
+  env: ClientEnvironment,
+  serviceUrl?: string,
+  protocol?: Protocol,
+): Promise<Session> {
+  const ctx = sessionContext(o, env, serviceUrl ?? serviceUrlOf(o, env), protocol ?? protocolOf(o, env));
+  const client = await openClient(ctx.serviceUrl, ctx.connect);
+  return { ...ctx, client, serviceUrl: client.url };
 }

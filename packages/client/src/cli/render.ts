@@ -4,6 +4,7 @@
  */
 import { describeRange, type wps1 } from "@roost/core/internal";
 import type { JobStatus } from "../job.js";
+import { type ProcessDescription, syncSupported } from "../protocol-client.js";
 import { quoteId, RUN_OPTIONS, valuePlaceholder } from "./args.js";
 import { COMMON_OPTIONS } from "./options.js";
 
@@ -23,7 +24,8 @@ export function table(rows: readonly (readonly string[])[]): string {
 }
 
 /** How a process can run: `async, sync` or `sync only`. */
-export function executionModes(d: wps1.Wps1ProcessDescription): string {
+export function executionModes(d: ProcessDescription): string {
+  if (!syncSupported(d)) return "async only";
   return d.storeSupported ? (d.statusSupported ? "async, sync" : "async (no progress), sync") : "sync only";
 }
 
@@ -213,8 +215,8 @@ export function renderRunUsage(processIds: readonly string[] | undefined): strin
     table(optionRows(COMMON_OPTIONS)),
     ...(processIds && processIds.length > 0 ? ["", `Processes: ${processIds.join(", ")}`] : []),
     "",
-    "Exit codes: 0 succeeded, 1 process failed, 2 usage or validation error, 3 connection or server error,",
-    "130 interrupted.",
+    "Exit codes: 0 succeeded, 1 process failed (or job dismissed), 2 usage or validation error,",
+    "3 connection or server error, 130 interrupted.",
   ].join("\n");
 }
 

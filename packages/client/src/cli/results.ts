@@ -4,7 +4,6 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { WpsClient } from "../client.js";
 import {
   ConnectionError,
   InputValidationError,
@@ -17,6 +16,7 @@ import {
 import { suggest } from "../inputs.js";
 import type { JobResult, OutputResult } from "../job.js";
 import { extensionForMimeType } from "../mime.js";
+import type { ProcessingClient } from "../protocol-client.js";
 import { ExitCode, exitCodeFor, UsageError } from "./exit.js";
 import { formatBytes, type Progress } from "./progress.js";
 
@@ -33,7 +33,7 @@ function safeName(s: string): string {
 
 /** Save inline complex outputs and download referenced ones into `dir`. */
 export async function saveOutputs(
-  client: WpsClient,
+  client: Pick<ProcessingClient, "download">,
   outputs: readonly OutputResult[],
   dir: string,
   progress: Progress,
@@ -230,6 +230,11 @@ export function errorDocument(
   };
 }
 
+/** A word the shell reads as one argument: as is when safe, else single-quoted (a WPS 2.0.0 GetStatus URL has `&`). */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
 /** An error as text for stderr, with the server's exception code, locator and text when there are any. */
 export function renderError(e: unknown, processId?: string): string {
   const exc = (list: readonly { code: string; locator?: string; text: string }[]) =>
@@ -258,7 +263,7 @@ export function renderError(e: unknown, processId?: string): string {
   }
   if (e instanceof UsageError) return `roost: ${e.message}${e.hint !== undefined ? `\n  ${e.hint}` : ""}`;
   if (e instanceof JobTimeoutError) {
-    return `roost: ${e.message}${e.statusLocation !== undefined ? `\n  follow it with: roost status ${e.statusLocation}` : ""}`;
+    return `roost: ${e.message}${e.statusLocation !== undefined ? `\n  follow it with: roost status ${shellWord(e.statusLocation)}` : ""}`;
   }
   return `roost: ${e instanceof Error ? e.message : String(e)}`;
 }
