@@ -39,6 +39,16 @@ describe.runIf(run).concurrent("Slurm backend on a real cluster", { timeout: 90_
     tmp.remove();
   });
 
+  test("the node a job runs on is recorded with the job (the job page shows it)", async () => {
+    const { jobId, statusUrl } = await submit(s.base, "sl_steps", { steps: 4, ms: 500 });
+    await waitStatus(statusUrl, 30_000, (x) => x.kind === "started" && (x.percent ?? 0) > 0);
+    const row = await jobRow(s, jobId);
+    const node = squeueField(row.schedulerRef!, "%N");
+    expect(node).toMatch(/^n\d+$/);
+    expect(row.node).toBe(node);
+    expect((await waitStatus(statusUrl, 30_000)).kind).toBe("succeeded");
+  });
+
   test("success: progress in the status document, the Roost name in squeue, outputs published", async () => {
     const { jobId, statusUrl } = await submit(s.base, "sl_steps", { steps: 8, ms: 600 });
     const name = `roost-${jobId}-a1`;

@@ -106,6 +106,8 @@ export interface JobRecord {
    * lease has expired. Null for jobs recorded before ownership existed (any server may recover them).
    */
   readonly owner?: string | null;
+  /** Where the current attempt runs or ran, as the backend names it (Slurm's node list), when known. */
+  readonly node?: string | null;
 }
 
 /** Fields given when a job is created. */
@@ -148,4 +150,5 @@ export interface JobPatch {
   readonly dismissRequested?: boolean;
   readonly outputs?: JobOutputs | null;
   readonly error?: JobErrorInfo | null;
+  readonly node?: string | null;
 }

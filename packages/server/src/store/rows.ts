@@ -92,6 +92,7 @@ export function patchColumns(patch: JobPatch, profile: DialectProfile): Updateab
   if (patch.outputs !== undefined)
     set.outputs = patch.outputs === null ? null : JSON.stringify(patch.outputs);
   if (patch.error !== undefined) set.error = patch.error === null ? null : JSON.stringify(patch.error);
+  if (patch.node !== undefined) set.node = patch.node;
   return set;
 }
 
@@ -117,5 +118,6 @@ export function rowToJob(row: JobRow): JobRecord {
     outputs: row.outputs === null ? null : (JSON.parse(row.outputs) as JobOutputs),
     error: row.error === null ? null : (JSON.parse(row.error) as JobErrorInfo),
     owner: row.owner,
+    node: row.node,
   };
 }

@@ -41,6 +41,8 @@ export interface JobsTable {
   version: Generated<number>;
   /** The server instance that runs or monitors the job (`servers.id`); null before migration 0002. */
   owner: string | null;
+  /** Where the current attempt runs, as the backend names it (migration 0004). */
+  node: Generated<string | null>;
 }
 
 /** The `servers` table: one row per running server instance and its lease (migration 0002). */

@@ -143,6 +143,7 @@ describe.each(STORES)("JobStore on $name", (backend) => {
         outputs: null,
         error: null,
         owner: null,
+        node: null,
       });
       expect(inserted!.updatedAt).toBeGreaterThanOrEqual(before);
 

@@ -16,7 +16,12 @@ import { sqliteProfile } from "../../src/store/sqlite/dialect.js";
 import { adminQuery } from "./pg.js";
 
 /** Every migration this build applies, in order (issue 11 added job ownership, and the finished-jobs index). */
-const ALL_MIGRATIONS = [{ name: "0001-init" }, { name: "0002-job-owners" }, { name: "0003-status-index" }];
+const ALL_MIGRATIONS = [
+  { name: "0001-init" },
+  { name: "0002-job-owners" },
+  { name: "0003-status-index" },
+  { name: "0004-job-node" },
+];
 
 import { newJob, SHARED_STORES, STORES, useTestDb } from "./stores.js";
 
@@ -143,6 +148,7 @@ describe.each(STORES)("migrations on $name", (backend) => {
         "id",
         "message",
         "mode",
+        "node",
         "outputs",
         "owner",
         "process_id",

@@ -14,7 +14,7 @@ export interface LiveJob {
   readonly started?: string;
   readonly finished?: string;
   readonly updated?: string;
-  /** "local workers", "Slurm job 123". */
+  /** "local workers", "Slurm job 123", "Slurm job 123 on node2". */
   readonly where: string;
   /** "pending (Resources)" while queued in the scheduler, else undefined. */
   readonly queue?: string;
@@ -45,7 +45,7 @@ export function liveJob(
   const local = job.backend === "local";
   const where = local
     ? "local workers"
-    : `${job.backend === "slurm" ? "Slurm" : job.backend}${job.schedulerRef !== null ? ` job ${job.schedulerRef}` : " (not submitted yet)"}`;
+    : `${job.backend === "slurm" ? "Slurm" : job.backend}${job.schedulerRef !== null ? ` job ${job.schedulerRef}` : " (not submitted yet)"}${job.node ? ` on ${job.node}` : ""}`;
   const reason = job.status === "accepted" ? QUEUED.exec(job.message ?? "")?.[1] : undefined;
   return {
     status: s.status,

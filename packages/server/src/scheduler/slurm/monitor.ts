@@ -109,6 +109,8 @@ interface Tracked {
   runningSince: number;
   /** Watches the attempt directory of a running job for the wrapper's `exitcode` (a hint; see #watch). */
   watcher: FSWatcher | undefined;
+  /** The node the attempt runs on, as last recorded in the store. */
+  node: string | undefined;
 }
 
 /** Most attempt directories watched at once (inotify watches are a per-user kernel resource). */
@@ -260,6 +262,7 @@ export class JobMonitor implements MonitoredBackend {
       wake: undefined,
       runningSince: now,
       watcher: undefined,
+      node: undefined,
     };
     this.#jobs.set(jobId, t);
     return t;
@@ -693,6 +696,14 @@ export class JobMonitor implements MonitoredBackend {
           this.#o.events.started(t.jobId, t.attempt);
         }
         this.#watch(t);
+        if (obs.node && obs.node !== t.node) {
+          // Where it runs, for the job page ("running on node2"); best effort: the next change records it again.
+          t.node = obs.node;
+          // Accepted too: the "started" event just sent may not be written yet.
+          await this.#o.store.update(t.jobId, ACTIVE, { node: obs.node }).catch(() => {
+            t.node = undefined;
+          });
+        }
         if (files.progress && files.progress.at > t.progressAt) {
           t.progressAt = files.progress.at;
           changed = true;

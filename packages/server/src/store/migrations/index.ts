@@ -10,6 +10,7 @@ import { type Database, MIGRATIONS_TABLE } from "../schema.js";
 import * as m0001 from "./0001-init.js";
 import * as m0002 from "./0002-job-owners.js";
 import * as m0003 from "./0003-status-index.js";
+import * as m0004 from "./0004-job-node.js";
 
 /**
  * Roost's migrations, keyed by name; names sort in application order. Adding one: a new `NNNN-what.ts` module with
@@ -29,6 +30,7 @@ export class CompiledMigrationProvider implements MigrationProvider {
       "0001-init": { up: (db) => m0001.up(db, p) },
       "0002-job-owners": { up: (db) => m0002.up(db, p) },
       "0003-status-index": { up: (db) => m0003.up(db) },
+      "0004-job-node": { up: (db) => m0004.up(db) },
     };
   }
 }
