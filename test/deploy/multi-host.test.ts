@@ -167,6 +167,41 @@ describe.runIf(run).sequential("the reference deployment on separate hosts", { t
     expect(info).toMatchObject({ jobID: jobId, processID: "sleep", status: "successful" });
   });
 
+  test("the same through OGC API – Processes: async execute via nginx, Location under the public URL, Slurm, results and files through nginx", async () => {
+    const res = await fetch(`${t.publicUrl}/processes/dp_files/execution`, {
+      method: "POST",
+      headers: { "content-type": "application/json", prefer: "respond-async" },
+      body: JSON.stringify({ inputs: { ms: 300 }, response: "document" }),
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const location = res.headers.get("location") ?? "";
+    expect(location).toMatch(new RegExp(`^${t.publicUrl}/jobs/[0-9a-f-]{36}$`));
+    const jobId = location.slice(location.lastIndexOf("/") + 1);
+    const final = await until(
+      async () => {
+        const info = (await (await fetch(location)).json()) as { status: string };
+        return ["successful", "failed", "dismissed"].includes(info.status) ? info : undefined;
+      },
+      "the OGC API job to end",
+      60_000,
+      200,
+    );
+    expect(final.status).toBe("successful");
+    // It ran on a node host, through Slurm.
+    const sj = slurmJob(t, slurmId(t, jobId)!);
+    expect(sj.JobName).toBe(`roost-${jobId}-a1`);
+    expect(["node1", "node2"]).toContain(sj.BatchHost);
+    // Results by reference, under the public URL; the files come through nginx (from disk for known types).
+    const results = (await (await fetch(`${location}/results`)).json()) as Record<string, { href?: string }>;
+    const text = results.text?.href ?? "";
+    expect(text.startsWith(`${t.publicUrl}/outputs/${jobId}/`), text).toBe(true);
+    const mark = logMark(t);
+    const file = await fetch(text);
+    expect(file.status).toBe(200);
+    expect(await file.text()).toBe(`made by ${jobId}\n`);
+    expect(await logged(t, mark, "GET", text.slice(t.publicUrl.length))).toMatch(/ 200 upstream=-$/);
+  });
+
   test("outputs of a Slurm job: published files come from the shared filesystem through nginx", async () => {
     const { jobId, statusUrl } = await submit(t.publicUrl, "dp_files", { ms: 2500 });
     // Before the job succeeded there is nothing to serve: nginx finds no file and Roost answers 404.
