@@ -8,8 +8,7 @@
  * backend reports → store (`job-events.ts`, `progress.ts`), recovery (`recovery.ts`), views (`views.ts`), inputs
  * (`inputs.ts`).
  */
-import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { join, resolve, sep } from "node:path";
+import { rm } from "node:fs/promises";
 import {
   type ExecuteRequest,
   isJobId,
@@ -17,115 +16,41 @@ import {
   type JobListQuery,
   type JobRecord,
   type JobRequestInfo,
-  type JobStore,
   type JobView,
   type MonitoredBackend,
-  type MonitoredBackendFactory,
   newJobId,
-  type OutputRequest,
   type ProcessDefinition,
-  type Protocol,
-  type RawInput,
   RoostError,
   validateOutputRequests,
-  type WorkerPool,
 } from "@roost/core/internal";
 import type { Logger } from "pino";
-import type { Config } from "../config/load.js";
 import type { ReferencePolicy } from "../fetch/index.js";
-import type { ProcessRegistry } from "../registry/registry.js";
-import type { JobDirs } from "../storage/job-dirs.js";
-import type { JobLog } from "../storage/job-log.js";
+import { acceptAsync } from "./accept.js";
 import { Admission, chooseMode } from "./admission.js";
-import { READ_BUDGET_MS, WRITE_BUDGET_MS, within } from "./deadline.js";
+import { READ_BUDGET_MS, within } from "./deadline.js";
 import { DiskGuard } from "./disk.js";
 import { Dismissals } from "./dismissal.js";
+import { Housekeeping } from "./housekeeping.js";
 import { checkReferences, readInputs } from "./inputs.js";
+import type { ExecuteOptions, ExecuteOutcome, JobApiOptions, ViewOptions } from "./job-api-types.js";
 import { type JobChange, JobEvents } from "./job-events.js";
+import { publishedFile, readLineage, removeAllButLog } from "./job-files.js";
 import { supportedLanguages } from "./languages.js";
 import type { LocalRuns } from "./local-runs.js";
 import { Ownership } from "./ownership.js";
 import { needsDirectory, type PrepareContext, prepareJob } from "./prepare.js";
+import { checkReadiness, type Readiness } from "./readiness.js";
 import { type RecoveryOptions, recoverJobs, recoverLocalJobs } from "./recovery.js";
 import { purgeRejected, RejectedJobs } from "./rejected.js";
 import { recordRequest } from "./request-record.js";
-import { sweepExpired } from "./retention.js";
 import { SyncJournal } from "./sync-journal.js";
 import { runSync } from "./sync-runner.js";
 import { jobView, outputHref } from "./views.js";
 
-/** Collaborators of the job API (built by the composition root). */
-export interface JobApiOptions {
-  readonly config: Config;
-  readonly registry: ProcessRegistry;
-  readonly store: JobStore;
-  readonly dirs: JobDirs;
-  /** The local worker pool: sync jobs, and async jobs routed to `local`. */
-  readonly pool: WorkerPool;
-  /** Poll-based backends by name (`slurm`), built with the job API's event listener at start. */
-  readonly remotes?: ReadonlyMap<string, MonitoredBackendFactory>;
-  readonly jobLog: JobLog;
-  readonly logger: Logger;
-  readonly policy: ReferencePolicy;
-  /** Absolute URL prefix of published outputs (`<public_url>/outputs`): output references and `ctx.outputUrl`. */
-  readonly outputsUrl: string;
-  /** Called when another server has taken this one's jobs over (it was frozen or cut off too long): stop it. */
-  readonly onFenced?: () => void;
-  /** Told of every job that reached its final status on this server (metrics). */
-  readonly onFinished?: (job: JobRecord) => void;
-}
-
-/** How a front end asks for an execution. */
-export interface ExecuteOptions {
-  /** The front end, recorded with the job. */
-  readonly protocol: Protocol;
-  /** The negotiated language. */
-  readonly language: string;
-  /** Aborted when the client goes away (a sync job is then stopped). */
-  readonly signal?: AbortSignal;
-  /** Keep the request's inputs for a later echo (WPS 1.0.0 lineage). */
-  readonly lineage?: boolean;
-  /** False: the job's status shows no progress while it runs (WPS 1.0.0 `status=false`). */
-  readonly statusUpdates?: boolean;
-  /** The protocol's name of the sync/async switch, for errors (`storeExecuteResponse`, `mode`); default `mode`. */
-  readonly modeLocator?: string;
-}
-
-/** Outcome of {@link JobApi.execute}. */
-export interface ExecuteOutcome {
-  /** The job: accepted (async) or terminal (sync). */
-  readonly job: JobRecord;
-  readonly process: ProcessDefinition;
-}
-
-/** How a front end wants a job rendered. */
-export interface ViewOptions {
-  /** The protocol's exception code for a catalogue code (errors of failed jobs). */
-  readonly exceptionCode: (code: string) => string;
-  /** The status document URL to show (WPS 1.0.0 `statusLocation`). */
-  readonly statusLocation?: string;
-}
-
-/** How `p` has settled by the next turn of the event loop. */
-function outcomeNow(p: Promise<unknown>): Promise<"resolved" | "rejected" | "pending"> {
-  return Promise.race([
-    p.then(
-      () => "resolved" as const,
-      () => "rejected" as const,
-    ),
-    new Promise<"pending">((res) => setImmediate(() => res("pending"))),
-  ]);
-}
+export type { ExecuteOptions, ExecuteOutcome, JobApiOptions, ViewOptions } from "./job-api-types.js";
 
 /** How long {@link JobApi.dismiss} waits for a job to really stop, by default (local jobs stop within the grace). */
 const DISMISS_WAIT_MS = 3000;
-/**
- * Housekeeping tick, ms: lease renewal (every third of the lease), dismissals asked through another server, takeover
- * of stopped servers (every half lease).
- */
-const TICK_MS = 1000;
-/** How often finished jobs past their retention are removed, ms. */
-const RETENTION_EVERY_MS = 60_000;
 
 /** See the module comment. */
 export class JobApi {
@@ -143,11 +68,9 @@ export class JobApi {
   readonly #rejected: RejectedJobs;
   readonly #owner: Ownership;
   readonly #dismissals: Dismissals;
-  #lastRetention = 0;
   /** Observers of recorded job changes ({@link JobApi.onJobChange}). */
   readonly #changeListeners = new Set<(change: JobChange) => void>();
-  #tick: NodeJS.Timeout | undefined;
-  #lastSweep = 0;
+  readonly #housekeeping: Housekeeping;
   #started = false;
 
   constructor(o: JobApiOptions) {
@@ -197,6 +120,16 @@ export class JobApi {
       jobLog: o.jobLog,
       logger: o.logger,
       owner: () => this.#owner.id,
+    });
+    this.#housekeeping = new Housekeeping({
+      owner: this.#owner,
+      dismissals: this.#dismissals,
+      store: o.store,
+      dirs: o.dirs,
+      retention: o.config.jobs.retention,
+      leaseMs: o.config.server.lease * 1000,
+      logger: o.logger,
+      serving: () => this.#started,
     });
     this.#admission = new Admission(o.pool, {
       maxQueued: o.config.jobs.max_queued,
@@ -280,9 +213,7 @@ export class JobApi {
     // A predecessor on this host (restart after a crash) is taken over at once; other stopped servers once their
     // lease has expired.
     await this.#owner.sweep();
-    this.#lastSweep = Date.now();
-    this.#tick = setInterval(() => void this.#housekeeping(), TICK_MS);
-    this.#tick.unref();
+    this.#housekeeping.start();
     this.#started = true;
   }
 
@@ -290,33 +221,13 @@ export class JobApi {
    * Readiness: the store answers, the data directory takes a file, every backend answers. Each check is bounded
    * (the store by the read budget), so a hung database makes the server "not ready", not a hung probe.
    */
-  async readiness(): Promise<{ readonly ready: boolean; readonly checks: Record<string, string> }> {
-    const checks: Record<string, string> = {};
-    let ready = this.#started;
-    if (!this.#started) checks.server = "starting or stopping";
-    try {
-      await within(this.#o.store.listServers(), READ_BUDGET_MS);
-      checks.store = "ok";
-    } catch (e) {
-      ready = false;
-      checks.store = (e as Error).message;
-    }
-    try {
-      const probe = join(this.#o.config.server.data_dir, `.ready.${process.pid}`);
-      await writeFile(probe, "");
-      await rm(probe, { force: true });
-      checks.data_dir = "ok";
-    } catch (e) {
-      ready = false;
-      checks.data_dir = `not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
-    }
-    checks.local = "ok";
-    for (const [kind, b] of this.#remotes) {
-      const h = b.health();
-      if (!h.ok) ready = false;
-      checks[kind] = h.ok ? "ok" : (h.detail ?? "unavailable");
-    }
-    return { ready, checks };
+  readiness(): Promise<Readiness> {
+    return checkReadiness({
+      started: this.#started,
+      store: this.#o.store,
+      dataDir: this.#o.config.server.data_dir,
+      remotes: this.#remotes,
+    });
   }
 
   /** Jobs taken over from a stopped server: recovered as this server's own. */
@@ -325,29 +236,9 @@ export class JobApi {
     for (const b of this.#remotes.values()) b.reconcile();
   }
 
-  async #housekeeping(): Promise<void> {
-    await this.#owner.heartbeat();
-    if (!this.#started) return;
-    if (Date.now() - this.#lastSweep >= (this.#o.config.server.lease * 1000) / 2) {
-      this.#lastSweep = Date.now();
-      await this.#owner.sweep();
-    }
-    await this.#dismissals.watch().catch(() => {});
-    if (Date.now() - this.#lastRetention >= RETENTION_EVERY_MS) {
-      this.#lastRetention = Date.now();
-      const removed = await sweepExpired(this.#o.store, this.#o.dirs, this.#o.config.jobs.retention).catch(
-        (e: unknown) => {
-          this.#log.warn({ err: (e as Error).message }, "the retention sweep failed");
-          return 0;
-        },
-      );
-      if (removed > 0) this.#log.info({ removed }, "removed jobs past their retention");
-    }
-  }
-
   /** Stop: running local jobs get `graceMs` to finish; pending writes and progress are flushed. */
   async stop(graceMs = 0): Promise<void> {
-    clearInterval(this.#tick);
+    this.#housekeeping.stop();
     this.#rejected.stop();
     for (const b of this.#remotes.values()) await b.stop();
     await this.#o.pool.close(graceMs);
@@ -387,8 +278,7 @@ export class JobApi {
     const jobDir = this.#o.dirs.job(jobId);
     const prep = { jobId, jobDir, process: p, request: req, values, outputs, mode, lineage } as const;
     const needDir = needsDirectory(prep);
-    let inserting: Promise<void> | undefined;
-    let committed = false;
+    let accepting = false;
     try {
       if (needDir) await this.#disk.check();
       const spec = await prepareJob(this.#prepare, {
@@ -428,77 +318,26 @@ export class JobApi {
         });
         return { job, process: p };
       }
-      inserting = this.#o.store.insert({
-        id: jobId,
-        processId: p.identifier,
-        status: "accepted",
-        mode,
-        backend,
-        createdAt: now,
-        message: "Process accepted",
-        request,
-        owner: this.#owner.id,
-      });
-      const insert = inserting;
-      await within(insert, WRITE_BUDGET_MS).catch(async (e: unknown) => {
-        // The insert itself failed (connection refused, disk full): nothing was written — clean up at once below.
-        // Only an insert still pending when the budget ran out may commit later.
-        if ((await outcomeNow(insert)) === "rejected") inserting = undefined;
-        throw e;
-      });
-      inserting = undefined;
-      committed = true;
-      this.#o.jobLog.write(jobId, "accepted", { process: p.identifier, backend });
-      // The async answer is the job as committed (ProcessAccepted), not as it may be a moment later when a free
-      // worker has started it; built from the inserted values (a read-back cost up to 1 ms of the answer).
-      const accepted: JobRecord = {
-        id: jobId,
-        processId: p.identifier,
-        status: "accepted",
-        mode,
-        backend,
-        progress: null,
-        message: "Process accepted",
-        createdAt: now,
-        startedAt: null,
-        finishedAt: null,
-        updatedAt: now,
-        attempt: 0,
-        schedulerRef: null,
-        dismissRequested: false,
-        request,
-        outputs: null,
-        error: null,
-        owner: this.#owner.id,
-      };
-      const submit = {
-        jobId,
-        attempt: 1,
-        processId: p.identifier,
-        jobDir,
-        timeLimitSec: spec.timeLimitSec,
-        priority: "async",
-        spec,
-      } as const;
-      if (backend === "local") {
-        this.#runs.set(jobId, { attempt: 1, ref: this.#o.pool.refOf(jobId, 1), mode, dismiss: false });
-        await this.#o.pool.submit(submit);
-      } else {
-        // Remote backends may take a while (retries while the controller is down): the monitor hands the job over in
-        // the background (the job stays accepted meanwhile), records the reference and follows the job.
-        this.#remotes.get(backend)!.submit(submit);
-      }
+      accepting = true;
+      const job = await acceptAsync(
+        {
+          store: this.#o.store,
+          pool: this.#o.pool,
+          remotes: this.#remotes,
+          runs: this.#runs,
+          jobLog: this.#o.jobLog,
+          rejected: this.#rejected,
+          owner: this.#owner.id,
+        },
+        { jobId, jobDir, process: p, backend, request, spec },
+      );
       release();
-      return { job: accepted, process: p };
+      return { job, process: p };
     } catch (e) {
       release();
-      if (inserting) {
-        // The client hears "not accepted", but a hung insert may still commit: the job is marked rejected and its row
-        // removed once the insert has settled (no second store call on this request's budget).
-        this.#rejected.add(jobId, inserting);
-      } else if (needDir && !committed) {
-        await rm(jobDir, { recursive: true, force: true }).catch(() => {});
-      }
+      // Before the insert (preparing, a sync run): nothing is recorded, the directory goes. The async path cleans up
+      // after its own insert (`accept.ts`).
+      if (needDir && !accepting) await rm(jobDir, { recursive: true, force: true }).catch(() => {});
       throw e;
     }
   }
@@ -529,18 +368,7 @@ export class JobApi {
   /** Render a job for a protocol encoder (the lineage echo is read from the job directory when it was kept). */
   async view(job: JobRecord, opts: ViewOptions): Promise<JobView> {
     const p = this.process(job.processId);
-    let lineage: { inputs: readonly RawInput[]; outputs: readonly OutputRequest[] } | undefined;
-    if (job.request.lineage) {
-      try {
-        const raw = JSON.parse(await readFile(join(this.#o.dirs.job(job.id), "request.json"), "utf8")) as {
-          inputs: RawInput[];
-          outputs: OutputRequest[];
-        };
-        lineage = { inputs: raw.inputs, outputs: raw.outputs };
-      } catch {
-        lineage = { inputs: [], outputs: job.request.outputs };
-      }
-    }
+    const lineage = await readLineage(this.#o.dirs, job);
     let shown = job;
     if (job.status === "running") {
       const live = this.liveProgress(job.id);
@@ -609,11 +437,7 @@ export class JobApi {
   async removeDismissedFiles(jobId: string): Promise<boolean> {
     const job = await this.job(jobId);
     if (job?.status !== "dismissed") return false;
-    const dir = this.#o.dirs.job(jobId);
-    const names = await readdir(dir).catch(() => [] as string[]);
-    await Promise.all(
-      names.filter((n) => n !== "job.log").map((n) => rm(join(dir, n), { recursive: true, force: true })),
-    );
+    await removeAllButLog(this.#o.dirs, jobId);
     return true;
   }
 
@@ -628,12 +452,7 @@ export class JobApi {
   }
 
   /** Absolute path of a published output file, or undefined (never outside the job's outputs directory). */
-  async outputFile(jobId: string, rel: string): Promise<string | undefined> {
-    if (!isJobId(jobId) || rel === "" || rel.includes("\0")) return undefined;
-    const root = this.#o.dirs.outputs(jobId);
-    const path = resolve(root, rel);
-    if (!path.startsWith(root + sep)) return undefined;
-    const st = await stat(path).catch(() => undefined);
-    return st?.isFile() ? path : undefined;
+  outputFile(jobId: string, rel: string): Promise<string | undefined> {
+    return publishedFile(this.#o.dirs, jobId, rel);
   }
 }
