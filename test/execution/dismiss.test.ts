@@ -1,10 +1,11 @@
 /**
  * Dismissing jobs through the service (`service.dismiss`), on SQLite and on PostgreSQL: a queued job never starts,
  * a running one ends `dismissed` within the kill grace whether or not it honours its abort signal (its worker is
- * reused or replaced), a finished job is returned unchanged, and an unknown id is NoSuchJob.
+ * reused or replaced), a finished job is withdrawn (dismissed, its results and files gone but `job.log`), and an unknown
+ * id is NoSuchJob.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isRoostError } from "@roost/core/internal";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -146,15 +147,40 @@ describe.each(STORE_CASES.filter((s) => s.enabled))("dismiss on $name", (sc) => 
     expect(ends.get("dismissed") ?? 0).toBeGreaterThan(0);
   });
 
-  it("dismissing a finished job returns it unchanged", async () => {
+  it("dismissing a finished job withdraws it: dismissed, outputs and files gone but job.log; again: as it is", async () => {
     const j = await submit(t.base, "hello", { name: "done" });
     expect((await waitStatus(j.statusUrl)).kind).toBe("succeeded");
-    const before = await t.server.service.job(j.jobId);
+    const before = (await t.server.service.job(j.jobId))!;
+    expect(before.outputs).not.toBeNull();
+    const dir = join(t.dataDir, "jobs", j.jobId);
     const returned = await t.server.service.dismiss(j.jobId);
-    expect(returned).toEqual(before);
-    expect(await t.server.service.job(j.jobId)).toEqual(before);
-    // Its result is still there.
-    expect((await getStatus(j.statusUrl)).outputs.output?.value).toBe("Hello done");
+    expect(returned).toMatchObject({
+      status: "dismissed",
+      outputs: null,
+      error: null,
+      createdAt: before.createdAt,
+      startedAt: before.startedAt,
+      finishedAt: before.finishedAt,
+      message: "Job dismissed after it had succeeded; its results were removed",
+    });
+    expect(await t.server.service.job(j.jobId)).toEqual(returned);
+    expect(readdirSync(dir)).toEqual(["job.log"]);
+    expect(readFileSync(join(dir, "job.log"), "utf8")).toMatch(/"event":"withdrawn".*"was":"succeeded"/);
+    // The WPS 1.0.0 status document no longer offers the result.
+    const doc = await getStatus(j.statusUrl);
+    expect(doc.kind).toBe("failed");
+    expect(doc.outputs.output).toBeUndefined();
+    // A second dismissal changes nothing.
+    expect(await t.server.service.dismiss(j.jobId)).toEqual(returned);
+  });
+
+  it("dismissing a failed job withdraws it too (its exception goes with it)", async () => {
+    const j = await submit(t.base, "fx_throw", {});
+    expect((await waitStatus(j.statusUrl)).kind).toBe("failed");
+    expect((await t.server.service.job(j.jobId))?.error).not.toBeNull();
+    const returned = await t.server.service.dismiss(j.jobId);
+    expect(returned).toMatchObject({ status: "dismissed", error: null, outputs: null });
+    expect(returned.message).toBe("Job dismissed after it had failed; its results were removed");
   });
 
   it.each([randomUUID(), "not-a-job-id", ""])("an unknown id (%s) → RoostError NoSuchJob", async (id) => {

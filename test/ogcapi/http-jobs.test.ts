@@ -3,7 +3,8 @@
  * every filter (`type`, `processID`, `status`, `datetime`, `minDuration`, `maxDuration`) selects what it says, and
  * following `next` links walks every job exactly once whatever the page size, also while new jobs arrive. Dismiss: a
  * running local job stops (its worker is free again), its work directory and outputs are removed, a second DELETE
- * answers the same statusInfo, a finished job is left unchanged, an unknown id is 404.
+ * answers the same statusInfo, a finished job is withdrawn (dismissed, its results and files gone), an unknown id is
+ * 404.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -175,13 +176,47 @@ describe("dismiss", { timeout: 60_000 }, () => {
     for (const b of blockers) await call(`${t.base}/jobs/${b}`, { method: "DELETE" });
   });
 
-  it("a finished job is answered unchanged and keeps its results", async () => {
-    const id = monitorJob(await execute(t.base, "hello", { inputs: { name: "kept" } }));
-    const s = await waitJob(t.base, id);
+  it("a finished job is withdrawn: dismissed, results 410, files gone but job.log — also just after a sync answer", async () => {
+    for (const prefer of ["respond-async", undefined]) {
+      const name = `gone-${prefer ?? "sync"}`;
+      const a = await execute(t.base, "hello", { inputs: { name } }, prefer ? { prefer } : {});
+      const id = prefer ? (a.json as StatusInfo).jobID : monitorJob(a);
+      if (!prefer) expect(a.text).toBe(`Hello ${name}`);
+      const s = await waitJob(t.base, id);
+      expect(s.status).toBe("successful");
+      expect((await call(`${t.base}/jobs/${id}/results`)).status).toBe(200);
+      const d = await call(`${t.base}/jobs/${id}`, { method: "DELETE" });
+      expect(d.status, d.text).toBe(200);
+      expectValidOgc("statusInfo", d.json);
+      expect(d.json).toMatchObject({ jobID: id, status: "dismissed", finished: s.finished });
+      expect((d.json as StatusInfo).message).toBe(
+        "Job dismissed after it had succeeded; its results were removed",
+      );
+      expectProblem(await call(`${t.base}/jobs/${id}/results`), { status: 410, type: "job-dismissed" });
+      const dir = join(t.dataDir, "jobs", id);
+      if (existsSync(dir)) expect(readdirSync(dir)).toEqual(["job.log"]);
+      expect((await call(`${t.base}/jobs/${id}`, { method: "DELETE" })).json).toEqual(d.json);
+    }
+  });
+
+  it("a failed job is withdrawn too: its exception goes with its results", async () => {
+    const a = await execute(
+      t.base,
+      "show_error",
+      { inputs: { message: "on purpose" } },
+      { prefer: "respond-async" },
+    );
+    expect(a.status, a.text).toBe(201);
+    const id = (a.json as StatusInfo).jobID;
+    expect((await waitJob(t.base, id)).status).toBe("failed");
+    expect((await call(`${t.base}/jobs/${id}/results`)).text).toContain("on purpose");
     const d = await call(`${t.base}/jobs/${id}`, { method: "DELETE" });
-    expect(d.status).toBe(200);
-    expect(d.json).toMatchObject({ status: "successful", finished: s.finished });
-    expect((await call(`${t.base}/jobs/${id}/results`)).text).toBe("Hello kept");
+    expectValidOgc("statusInfo", d.json);
+    expect(d.json).toMatchObject({
+      status: "dismissed",
+      message: "Job dismissed after it had failed; its results were removed",
+    });
+    expectProblem(await call(`${t.base}/jobs/${id}/results`), { status: 410, type: "job-dismissed" });
   });
 
   it("an unknown or malformed id → 404 no-such-job", async () => {

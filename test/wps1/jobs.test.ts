@@ -97,13 +97,16 @@ describe("job resource", { timeout: 60_000 }, () => {
     expect((await jobDoc(running.id, "DELETE")).body.status).toBe("dismissed");
   });
 
-  it("leaves an ended job as it was", async () => {
+  it("withdraws an ended job: dismissed, keeping its times", async () => {
     const j = await submitSleep(0);
     await pollStatus(j.statusLocation);
+    const before = await jobDoc(j.id, "GET");
+    expect(before.body.status).toBe("successful");
     const d = await jobDoc(j.id, "DELETE");
     expect(d.status).toBe(200);
-    expect(d.body.status).toBe("successful");
-    expect(d.body.finished).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(d.body.status).toBe("dismissed");
+    expect(d.body.finished).toBe(before.body.finished);
+    expect((await jobDoc(j.id, "GET")).body.status).toBe("dismissed");
   });
 
   it("answers unknown and malformed ids with a 404 problem document", async () => {

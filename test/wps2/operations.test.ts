@@ -370,16 +370,21 @@ describe("Execute, async and auto; GetStatus, GetResult", () => {
     );
   });
 
-  it("Dismiss (KVP and XML) of a finished job changes nothing: its StatusInfo as it is", async () => {
+  it("Dismiss (KVP, then XML) of a finished job withdraws it: Dismissed, and GetResult → NoSuchJob", async () => {
     const id = await accepted(await execute(t.base, "hello", { name: "Done" }, { mode: "async" }));
     await pollStatus(t.base, id);
-    for (const binding of ["kvp", "xml"] as const)
-      expect((await expectStatusInfo(await jobRequest(t.base, "Dismiss", id, binding))).kind).toBe(
-        "succeeded",
-      );
     expect(literalOf(await expectResult(await jobRequest(t.base, "GetResult", id)), "output")).toBe(
       "Hello Done",
     );
+    for (const binding of ["kvp", "xml"] as const)
+      expect((await expectStatusInfo(await jobRequest(t.base, "Dismiss", id, binding))).kind).toBe(
+        "dismissed",
+      );
+    await expectException2(await jobRequest(t.base, "GetResult", id), {
+      status: 400,
+      code: "NoSuchJob",
+      locator: id,
+    });
   });
 
   it("the same error answers whatever the binding of the job operation", async () => {

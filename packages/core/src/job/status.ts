@@ -1,7 +1,10 @@
 /**
  * The job lifecycle as data. A job moves accepted → running → succeeded | failed | dismissed; a queued job can also
- * fail (its inputs could not be prepared, the scheduler refused it) or be dismissed before it starts. Nothing else:
- * terminal states are final, and every store write is a compare-and-set against the allowed sources.
+ * fail (its inputs could not be prepared, the scheduler refused it) or be dismissed before it starts. One edge leaves
+ * a final status: dismissing a finished job withdraws it (succeeded | failed → dismissed, its results removed: OGC API
+ * – Processes' dismiss "removes the artefacts of a finished one"); only the job API takes that edge, never a worker or
+ * a scheduler, whose writes name `accepted`/`running` as their sources. Nothing else: every store write is a
+ * compare-and-set against the allowed sources.
  */
 
 /** Job statuses. */
@@ -22,10 +25,10 @@ export const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = Ob
   running: ["accepted"],
   succeeded: ["running"],
   failed: ["accepted", "running"],
-  dismissed: ["accepted", "running"],
+  dismissed: ["accepted", "running", "succeeded", "failed"],
 });
 
-/** Terminal statuses: no transition leaves them. */
+/** Terminal statuses: the job no longer runs (only the withdrawal of a finished job, → dismissed, leaves one). */
 export const TERMINAL: ReadonlySet<JobStatus> = new Set<JobStatus>(["succeeded", "failed", "dismissed"]);
 
 /** Non-terminal statuses. */

@@ -8,8 +8,9 @@
  * Decisions the specification leaves open (README "WPS 2.0.0"):
  * - GetResult of a failed job answers the job's own exception with its catalogue status (a process failure:
  *   NoApplicableCode, 500); of a dismissed job NoSuchJob (its results are gone); of an active one ResultNotReady.
- * - Dismiss of a job that has already ended changes nothing and answers its StatusInfo as it is (Succeeded or
- *   Failed): the answer never claims a dismissal that did not happen.
+ * - Dismiss of a job that has already ended withdraws it: Dismissed, its results removed (the extension: the client
+ *   "is no longer interested in the results"; the same job model as OGC API's DELETE). A running job that has not
+ *   stopped within the wait is answered Running: the answer never claims a dismissal that did not happen.
  * - `response="raw"` with `transmission="reference"` answers 303 See Other to the published output.
  */
 import {

@@ -392,11 +392,15 @@ export class JobApi {
   /**
    * Dismiss a job: a queued job never starts, a running one is stopped (abort, then kill after the grace period;
    * `scancel` on Slurm). Waits up to `waitMs` (default 0: not at all) for the job to reach its terminal state and
-   * resolves with the job as it is then. Terminal jobs are returned unchanged; unknown ids are NoSuchJob.
+   * resolves with the job as it is then. A job that has already ended — or ends while we wait — is withdrawn: it
+   * becomes dismissed and its files go but for `job.log` (OGC API – Processes: dismiss "removes the artefacts of a
+   * finished one"; reliability P5: "terminal → results and workdir deleted"). A dismissed job is returned as it is;
+   * unknown ids are NoSuchJob.
    */
   async dismiss(id: string, opts: { readonly waitMs?: number } = {}): Promise<JobRecord> {
     const job = await this.getJob(id);
-    if (isTerminal(job.status)) return job;
+    if (job.status === "dismissed") return job;
+    if (isTerminal(job.status)) return this.#withdraw(job);
     await this.#dismissals.request(job);
     let now = (await this.#o.store.get(id)) ?? job;
     const deadline = Date.now() + (opts.waitMs ?? 0);
@@ -404,6 +408,29 @@ export class JobApi {
       await new Promise((r) => setTimeout(r, 50));
       now = (await this.job(id)) ?? now;
     }
+    // Ended on its own while being dismissed (it won the race to its final write): the client still asked for it
+    // to go, so it goes.
+    return now.status === "succeeded" || now.status === "failed" ? this.#withdraw(now) : now;
+  }
+
+  /**
+   * Withdraw a finished job: succeeded | failed → dismissed (a compare-and-set, so two servers withdrawing at once
+   * write once), then remove its files but `job.log`. The row keeps its times and loses its outputs and error; no job change is announced (the job
+   * did not run again: metrics and callbacks counted its end already). A sync job still in the write journal is
+   * written first; if the store cannot take it now, the job is answered as it is.
+   */
+  async #withdraw(job: JobRecord): Promise<JobRecord> {
+    const was = job.status;
+    // A sync job that has just answered may still wait in the write journal: write it first, so it can be withdrawn.
+    if (this.#journal.get(job.id)) await this.#journal.flush();
+    const moved = await this.#o.store.transition(job.id, ["succeeded", "failed"], "dismissed", {
+      message: `Job dismissed after it had ${was === "succeeded" ? "succeeded" : "failed"}; its results were removed`,
+      outputs: null,
+      error: null,
+    });
+    if (moved) this.#o.jobLog.write(job.id, "withdrawn", { was });
+    const now = moved ?? (await this.#o.store.get(job.id)) ?? job;
+    if (now.status === "dismissed") await removeAllButLog(this.#o.dirs, job.id);
     return now;
   }
 
@@ -431,8 +458,8 @@ export class JobApi {
 
   /**
    * Remove the files of a dismissed job — inputs, attempts (work directories), outputs, spec — keeping only its
-   * `job.log` as the trail of what happened. Anything but a dismissed job is left alone (a finished job's results
-   * stay until the operator's retention removes them). Returns whether the job was dismissed.
+   * `job.log` as the trail of what happened. Anything but a dismissed job is left alone. Returns whether the job was
+   * dismissed.
    */
   async removeDismissedFiles(jobId: string): Promise<boolean> {
     const job = await this.job(jobId);

@@ -295,15 +295,26 @@ describe.each(STORES)("JobStore on $name", (backend) => {
       expect(await store.get(job.id)).toEqual(job);
     });
 
-    it("never leaves a terminal status", async () => {
+    it("never leaves a terminal status but by withdrawal (succeeded | failed → dismissed), and then never again", async () => {
       const store = await db().open();
       for (const terminal of ["succeeded", "failed", "dismissed"] as const) {
         const job = await jobIn(store, terminal);
         for (const to of ALL) {
-          if (TRANSITIONS[to].length === 0) continue;
+          if (TRANSITIONS[to].length === 0 || to === "dismissed") continue;
           expect(await store.transition(job.id, TRANSITIONS[to], to)).toBeUndefined();
         }
         expect((await store.get(job.id))?.status).toBe(terminal);
+        const withdrawn = await store.transition(job.id, TRANSITIONS.dismissed, "dismissed", {
+          outputs: null,
+        });
+        if (terminal === "dismissed") expect(withdrawn).toBeUndefined();
+        else
+          expect(withdrawn).toMatchObject({ status: "dismissed", outputs: null, finishedAt: job.finishedAt });
+        for (const to of ALL) {
+          if (TRANSITIONS[to].length === 0) continue;
+          expect(await store.transition(job.id, TRANSITIONS[to], to)).toBeUndefined();
+        }
+        expect((await store.get(job.id))?.status).toBe("dismissed");
       }
     });
 

@@ -8,9 +8,10 @@
  *   statusInfo, `dismissed`; its files (inputs, work directories, outputs) are then removed, keeping only `job.log`.
  *   A job that has not stopped within the wait (a Slurm job being cancelled) is answered 200 with its current state
  *   and the message "Dismissal requested; the job is stopping"; its files go when it ends dismissed.
- * * a finished job (successful or failed) is answered 200 with its statusInfo unchanged: its results stay (the
- *   2022 clarification of the standard: dismiss should not touch results already delivered), and WPS clients that
- *   cancel with DELETE rely on it.
+ * * a finished job (successful or failed) is withdrawn: it becomes dismissed, its files go but for `job.log`, and the
+ *   answer is 200 with its statusInfo, `dismissed` (the standard: dismiss "removes the artefacts of a finished one";
+ *   its 2022 clarification spares only results already staged out to other systems, which Roost never does). A job
+ *   that ends while being dismissed is withdrawn the same way.
  * * dismissing a dismissed job again answers 200 with the same statusInfo (reliability P5 allows that or 404).
  * * an unknown or malformed id: 404 no-such-job.
  */
@@ -73,11 +74,7 @@ export function jobRoutes(app: FastifyInstance, ctx: OgcContext): void {
     DELETE: async (req, reply) => {
       const { jobId } = req.params as { jobId: string };
       const before = await service.getJob(jobId, "jobID");
-      if (isTerminal(before.status)) {
-        if (before.status === "dismissed") await service.removeDismissedFiles(before.id);
-        return ctx.send(req, reply, "job", ctx.statusInfo(before), { cache: "no-store" });
-      }
-      cleanups.add(before.id);
+      if (!isTerminal(before.status)) cleanups.add(before.id);
       const job = await service.dismiss(before.id, { waitMs: service.dismissWaitMs });
       if (isTerminal(job.status)) {
         cleanups.delete(job.id);

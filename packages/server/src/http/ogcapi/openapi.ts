@@ -3,7 +3,7 @@
  * really does — the `cursor` of the job list and `offset` of the process list, `/jobs/{jobID}/inputs` and the 2.0
  * draft's `/jobs/{jobID}/results/{outputID}`, 415 for a body that is not JSON, 410 for the results of a dismissed
  * job — and without the statuses it never sends on those operations (501 anywhere, 405 on DELETE: a finished job is
- * answered 200 unchanged; 405 exists only for methods a path has no operation for, which OpenAPI cannot list).
+ * withdrawn and answered 200; 405 exists only for methods a path has no operation for, which OpenAPI cannot list).
  */
 import { ogcapi, type ProcessDefinition, type ServiceInfo } from "@roost/core/internal";
 

@@ -98,8 +98,8 @@ export async function uiPlugin(app: FastifyInstance, o: { readonly ctx: UiContex
     return reply.type("text/html; charset=utf-8").send((await resultsList(ctx, job, p)).value);
   });
 
-  // The history's Delete: OGC API `DELETE /jobs/{id}` dismisses but keeps a finished job's results (as the standard
-  // asks), so removing a finished job from the history is the UI's own operation.
+  // The history's Delete: OGC API `DELETE /jobs/{id}` dismisses (a finished job loses its results but stays listed as
+  // dismissed), so removing a finished job from the history — row and all — is the UI's own operation.
   app.delete<{ Params: { jobId: string } }>("/ui/jobs/:jobId", async (req, reply) => {
     const job = await service.job(req.params.jobId);
     if (!job) return problem(reply, 404, "No such job");
