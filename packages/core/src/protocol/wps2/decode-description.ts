@@ -10,8 +10,8 @@
  * cannot fill them.
  */
 import type { AllowedValues, Format, LiteralType, ValueRange } from "../../io/types.js";
-import type { Wps1Described, Wps1Input, Wps1Output, Wps1ProcessDescription } from "../wps1/responses.js";
-import { literalTypeOf } from "../wps1/responses.js";
+import { literalTypeOf } from "../wps1/decode-description.js";
+import type { Wps1Described, Wps1Input, Wps1Output, Wps1ProcessDescription } from "../wps1/decode-types.js";
 import { attr, type XmlElement } from "../xml/parse.js";
 import {
   expectRoot,

@@ -9,7 +9,7 @@ import type {
   Wps1Exception,
   Wps1OutputValue,
   Wps1ProcessBrief,
-} from "../wps1/responses.js";
+} from "../wps1/decode-types.js";
 import { attr, element, serializeElement, textOf, type XmlElement } from "../xml/parse.js";
 import { NS } from "./constants.js";
 import {
