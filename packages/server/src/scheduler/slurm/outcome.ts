@@ -2,7 +2,7 @@
  * The outcome rules of a poll-based backend's attempt (the Slurm notes §3.3), as a pure function of one observation,
  * the attempt's files and the job: success needs the scheduler's COMPLETED (or, once it has forgotten the job, the
  * wrapper's exit status 0) **and** the worker's result for this attempt; every other end is a failure carrying the
- * scheduler's reason, except a cancellation the user asked for. The monitor (`monitor.ts`) applies the decisions.
+ * scheduler's reason, except a cancellation the user asked for. The monitor (`monitor.ts`) applies the decisions (`polling.ts`).
  */
 import { attemptName, type Observation, type WorkerFailure, type WorkerResult } from "@roost/core/internal";
 import type { AttemptEvidence } from "../../worker/attempt-files.js";
