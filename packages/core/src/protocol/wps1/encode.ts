@@ -5,6 +5,7 @@
  * `statusLocation` on synchronous responses.
  */
 import { formatLiteral } from "../../io/literal.js";
+import type { RawInput } from "../../io/raw-input.js";
 import type {
   AllowedValues,
   Format,
@@ -14,7 +15,6 @@ import type {
   OutputDefinition,
   OutputRequest,
 } from "../../io/types.js";
-import type { RawInput } from "../../io/validate.js";
 import { type ProcessDefinition, translated, translatedIo } from "../../process/define.js";
 import type { ServiceInfo } from "../service-info.js";
 import type { ErrorView, JobView, OutputValueView } from "../view.js";

@@ -16,6 +16,7 @@
  *
  * Every message of {@link Wps1DecodeError} is safe to show: it names elements, never document content.
  */
+import type { RawInput, RawValue } from "../../io/raw-input.js";
 import type {
   AllowedValues,
   BoundingBox,
@@ -25,7 +26,6 @@ import type {
   OutputRequest,
   ValueRange,
 } from "../../io/types.js";
-import type { RawInput, RawValue } from "../../io/validate.js";
 import {
   attr,
   element,
