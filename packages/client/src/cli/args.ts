@@ -16,7 +16,9 @@
 import { existsSync } from "node:fs";
 import type { wps1 } from "@roost/core/internal";
 import { type InputProblem, InputValidationError } from "../errors.js";
-import { type FileValue, type InputValue, isReferenceUrl, type OutputChoice, suggest } from "../inputs.js";
+import type { FileValue, InputValue, OutputChoice } from "../execute-values.js";
+import { suggest } from "../suggest.js";
+import { isReferenceUrl } from "../value-urls.js";
 import { UsageError } from "./exit.js";
 import { COMMON_OPTIONS, type CommonOptions } from "./options.js";
 

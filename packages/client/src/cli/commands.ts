@@ -7,7 +7,7 @@
  * stdout carries results only (tables, outputs, the `--json` document); progress, notes and errors go to stderr.
  */
 import { AbortedError } from "../errors.js";
-import type { InputValues } from "../inputs.js";
+import type { InputValues } from "../execute-values.js";
 import type { Job } from "../job.js";
 import { type ProcessDescription, syncSupported } from "../protocol-client.js";
 import {
