@@ -11,8 +11,8 @@ import { basename, join } from "node:path";
 import type { wps1 } from "@roost/core/internal";
 import type { CachedService, DescriptionCache } from "./cache.js";
 import { UnknownProcessError, WpsClientError } from "./errors.js";
+import type { InputValues } from "./execute-values.js";
 import { HttpTransport } from "./http.js";
-import type { InputValues } from "./inputs.js";
 import type { Job } from "./job.js";
 import { extensionForMimeType } from "./mime.js";
 import type {

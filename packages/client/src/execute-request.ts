@@ -5,7 +5,7 @@
  */
 import type { OutputRequest, RawInput } from "@roost/core/internal";
 import { wps1 } from "@roost/core/internal";
-import type { PreparedInput } from "./inputs.js";
+import type { PreparedInput } from "./execute-values.js";
 
 /** How the server should answer. */
 export interface ExecuteForm {

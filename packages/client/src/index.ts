@@ -9,9 +9,21 @@ export { ClientBase, mapLimit } from "./client-base.js";
 export * from "./env.js";
 export * from "./errors.js";
 export * from "./execute-request.js";
+export type {
+  BboxArrayValue,
+  DataValue,
+  FileValue,
+  FormatChoice,
+  HrefValue,
+  InputValue,
+  InputValues,
+  OutputChoice,
+  PreparedInput,
+  PreparedValue,
+} from "./execute-values.js";
 export * from "./history.js";
 export * from "./http.js";
-export * from "./inputs.js";
+export { prepareInputs, prepareOutputs } from "./inputs.js";
 export * from "./job.js";
 export * from "./mime.js";
 export { descriptionFromOgc, inputFromOgc, outputFromOgc } from "./ogcapi-describe.js";
@@ -22,3 +34,5 @@ export {
   statusFromOgc,
 } from "./ogcapi-documents.js";
 export { encodeOgcExecute, type OgcExecuteBody } from "./ogcapi-execute.js";
+export * from "./suggest.js";
+export * from "./value-urls.js";

@@ -21,8 +21,9 @@
  */
 import { ClientBase, mapLimit } from "./client-base.js";
 import { NotSupportedError, ServerError, ServiceExceptionError } from "./errors.js";
+import type { InputValues } from "./execute-values.js";
 import type { HttpResponse } from "./http.js";
-import { type InputValues, prepareInputs, prepareOutputs } from "./inputs.js";
+import { prepareInputs, prepareOutputs } from "./inputs.js";
 import { Job, type JobStatus, syncTracker } from "./job.js";
 import { briefFromOgc, descriptionFromOgc } from "./ogcapi-describe.js";
 import { jobIdOf, linksOf, parseLinkHeader, relIs, statusFromOgc } from "./ogcapi-documents.js";

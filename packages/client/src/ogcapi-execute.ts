@@ -9,7 +9,7 @@
  * Round-trip tests decode what this writes with the core's `ogcapi.decodeExecute` (the server's decoder).
  */
 import { type OutputRequest, ogcapi } from "@roost/core/internal";
-import type { PreparedInput, PreparedValue } from "./inputs.js";
+import type { PreparedInput, PreparedValue } from "./execute-values.js";
 import type { ProcessDescription } from "./protocol-client.js";
 
 /** The JSON body of an execute request. */

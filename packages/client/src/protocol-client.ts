@@ -11,8 +11,8 @@
  */
 import type { wps1 } from "@roost/core/internal";
 import type { DescriptionCache } from "./cache.js";
+import type { InputValues, OutputChoice } from "./execute-values.js";
 import type { DownloadProgress, HttpTransport, TransportOptions } from "./http.js";
-import type { InputValues, OutputChoice } from "./inputs.js";
 import type { Job, JobStatus } from "./job.js";
 
 /** The protocols the client speaks, as `--protocol` names them. */

@@ -14,8 +14,9 @@ import { wps1 } from "@roost/core/internal";
 import { ClientBase, kvp, mapLimit } from "./client-base.js";
 import { NotSupportedError, ServerError, ServiceExceptionError } from "./errors.js";
 import { encodeExecuteRequest } from "./execute-request.js";
+import type { InputValues } from "./execute-values.js";
 import type { HttpResponse } from "./http.js";
-import { type InputValues, prepareInputs, prepareOutputs } from "./inputs.js";
+import { prepareInputs, prepareOutputs } from "./inputs.js";
 import { Job } from "./job.js";
 import type {
   ConnectOptions,

@@ -13,8 +13,9 @@ import { wps2 } from "@roost/core/internal";
 import { ClientBase, kvp, mapLimit } from "./client-base.js";
 import { NotSupportedError, ServerError, ServiceExceptionError } from "./errors.js";
 import { rawInput } from "./execute-request.js";
+import type { InputValues } from "./execute-values.js";
 import type { HttpResponse } from "./http.js";
-import { type InputValues, prepareInputs, prepareOutputs } from "./inputs.js";
+import { prepareInputs, prepareOutputs } from "./inputs.js";
 import {
   Job,
   type JobReading,

@@ -5,11 +5,15 @@
  * database, no filesystem.
  */
 export * from "./errors/catalogue.js";
+export * from "./io/bbox.js";
 export * from "./io/builders.js";
 export * from "./io/formats.js";
+export { interpretInputs } from "./io/interpret.js";
 export * from "./io/literal.js";
+export * from "./io/raw-input.js";
 export * from "./io/types.js";
 export * from "./io/validate.js";
+export * from "./io/validate-outputs.js";
 export * from "./job/record.js";
 export * from "./job/request.js";
 export * from "./job/spec.js";
@@ -36,3 +40,4 @@ export * as wps2 from "./protocol/wps2/index.js";
 export * from "./protocol/xml/parse.js";
 export * from "./protocol/xml/write.js";
 export * from "./util/ids.js";
+export * from "./util/preview.js";

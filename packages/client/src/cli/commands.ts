@@ -7,24 +7,20 @@
  * stdout carries results only (tables, outputs, the `--json` document); progress, notes and errors go to stderr.
  */
 import { AbortedError } from "../errors.js";
-import type { InputValues } from "../inputs.js";
+import type { InputValues } from "../execute-values.js";
 import type { Job } from "../job.js";
 import { type ProcessDescription, syncSupported } from "../protocol-client.js";
-import {
-  parseOutputSpecs,
-  parseProcessArgs,
-  parseRunCommandLine,
-  prescanCommonOptions,
-  type RunOptions,
-  toInputValues,
-} from "./args.js";
+import { parseProcessArgs, parseRunCommandLine, prescanCommonOptions } from "./args.js";
 import { ExitCode, UsageError } from "./exit.js";
 import { finish, follow, record } from "./follow.js";
+import { toInputValues } from "./input-values.js";
 import { fail, type Io, print, printJson, warnInsecure, withSession } from "./io.js";
 import { type CommonOptions, openSession, type Session, sessionContext } from "./options.js";
+import { parseOutputSpecs } from "./output-specs.js";
 import { Progress } from "./progress.js";
 import { renderDescription, renderProcesses, renderRunHelp, renderRunUsage } from "./render.js";
 import { jobDocument } from "./results.js";
+import type { RunOptions } from "./run-options.js";
 
 export type { Io } from "./io.js";
 

@@ -5,8 +5,8 @@
  */
 import type { wps1 } from "@roost/core/internal";
 import type { HistoryEntry } from "../history.js";
-import { RUN_OPTIONS } from "./args.js";
 import { COMMON_OPTIONS } from "./options.js";
+import { RUN_OPTIONS } from "./run-options.js";
 
 /** The commands offered at the first position. */
 export const COMMANDS = [

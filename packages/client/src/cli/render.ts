@@ -5,8 +5,9 @@
 import { describeRange, type wps1 } from "@roost/core/internal";
 import type { JobStatus } from "../job.js";
 import { type ProcessDescription, syncSupported } from "../protocol-client.js";
-import { quoteId, RUN_OPTIONS, valuePlaceholder } from "./args.js";
+import { quoteId, valuePlaceholder } from "./input-usage.js";
 import { COMMON_OPTIONS } from "./options.js";
+import { RUN_OPTIONS } from "./run-options.js";
 
 /** Lay out rows as columns separated by two spaces (the last column is not padded). */
 export function table(rows: readonly (readonly string[])[]): string {

@@ -13,10 +13,10 @@ import {
   ServiceExceptionError,
   UnknownProcessError,
 } from "../errors.js";
-import { suggest } from "../inputs.js";
 import type { JobResult, OutputResult } from "../job.js";
 import { extensionForMimeType } from "../mime.js";
 import type { ProcessingClient } from "../protocol-client.js";
+import { suggest } from "../suggest.js";
 import { ExitCode, exitCodeFor, UsageError } from "./exit.js";
 import { formatBytes, type Progress } from "./progress.js";
 

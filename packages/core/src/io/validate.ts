@@ -1,65 +1,25 @@
 /**
- * Checking an Execute request's inputs and output requests against a process definition. Every problem names the
- * input or output (the locator) and the reason; all problems of a request are reported together. Unknown
- * identifiers are looked up in Maps, so `__proto__` and friends are just unknown inputs.
+ * Checking an Execute request's inputs against a process definition: occurrences, required inputs and defaults,
+ * literal types and allowed values, formats, bounding boxes and CRSs. Every problem names the input (the locator)
+ * and the reason; all problems of a request are reported together. Unknown identifiers are looked up in Maps, so
+ * `__proto__` and friends are just unknown inputs.
  */
 import { RoostError, ValidationError } from "../errors/catalogue.js";
 import type { ProcessDefinition } from "../process/define.js";
+import { preview } from "../util/preview.js";
+import { crsKey, parseBboxText } from "./bbox.js";
 import { findFormat } from "./formats.js";
+import { interpretText } from "./interpret.js";
 import { checkAllowed, hasXmlIllegalChars, parseLiteral } from "./literal.js";
+import type { RawInput, RawReference, RawValue } from "./raw-input.js";
 import type {
   BoundingBox,
   BoundingBoxInputDefinition,
   ComplexInputDefinition,
   Format,
-  InputDefinition,
   LiteralInputDefinition,
   LiteralValue,
-  OutputRequest,
 } from "./types.js";
-
-/** A reference to data on another server (WPS `wps:Reference`, OGC `href`). */
-export interface RawReference {
-  readonly kind: "reference";
-  readonly href: string;
-  readonly mimeType?: string;
-  readonly encoding?: string;
-  readonly schema?: string;
-  readonly method?: "GET" | "POST";
-  readonly headers?: readonly (readonly [string, string])[];
-  readonly body?: string;
-  readonly bodyReference?: string;
-}
-
-/** An input value as a protocol decoder produced it, before it is checked against the process. */
-export type RawValue =
-  | { readonly kind: "literal"; readonly value: string; readonly uom?: string; readonly dataType?: string }
-  | {
-      readonly kind: "complex";
-      /** Text, base64 text, or serialised XML. */
-      readonly data: string;
-      readonly mimeType?: string;
-      readonly encoding?: string;
-      readonly schema?: string;
-      /** `data` is XML markup to embed as is (encoders only; decoders never set it). */
-      readonly xml?: boolean;
-    }
-  | RawReference
-  | {
-      readonly kind: "bbox";
-      readonly crs?: string;
-      readonly dimensions?: number;
-      readonly lowerCorner: readonly number[];
-      readonly upperCorner: readonly number[];
-    }
-  /** A KVP token (`value@attr=v`) whose meaning depends on the input's kind. */
-  | { readonly kind: "text"; readonly value: string; readonly attributes: ReadonlyMap<string, string> };
-
-/** One occurrence of an input. */
-export interface RawInput {
-  readonly id: string;
-  readonly value: RawValue;
-}
 
 /** A checked complex value: the chosen format and where the data comes from. */
 export interface ValidatedComplex {
@@ -80,91 +40,6 @@ export type ValidatedValue =
 export type ValidatedInputs = ReadonlyMap<string, readonly ValidatedValue[]>;
 
 const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
-
-/** Normalise a CRS designation to compare `EPSG:4326`, `epsg:4326`, `urn:ogc:def:crs:EPSG::4326` and the http form. */
-export function crsKey(crs: string): string {
-  const c = crs.trim();
-  const m =
-    /^epsg:(\d+)$/i.exec(c) ??
-    /^urn:ogc:def:crs:epsg:[^:]*:(\d+)$/i.exec(c) ??
-    /^https?:\/\/www\.opengis\.net\/def\/crs\/epsg\/[^/]+\/(\d+)$/i.exec(c) ??
-    /^https?:\/\/www\.opengis\.net\/gml\/srs\/epsg\.xml#(\d+)$/i.exec(c);
-  if (m) return `epsg:${m[1]}`;
-  if (/crs84$/i.test(c)) return "crs84";
-  return c.toLowerCase();
-}
-
-/** Parse the KVP bounding-box form `minx,miny[,minz],maxx,maxy[,maxz][,crs]`. */
-export function parseBboxText(text: string, crsAttr?: string): RawValue | string {
-  const parts = text.split(",").map((p) => p.trim());
-  let crs = crsAttr;
-  const last = parts[parts.length - 1];
-  if (last !== undefined && last !== "" && Number.isNaN(Number(last))) {
-    crs = last;
-    parts.pop();
-  }
-  if (parts.length < 4 || parts.length % 2 !== 0)
-    return "must be minx,miny,maxx,maxy[,crs] (2 or more dimensions)";
-  const nums = parts.map(Number);
-  if (nums.some((n, i) => parts[i] === "" || !Number.isFinite(n)))
-    return "has a coordinate that is not a number";
-  const d = nums.length / 2;
-  return {
-    kind: "bbox",
-    ...(crs !== undefined ? { crs } : {}),
-    dimensions: d,
-    lowerCorner: nums.slice(0, d),
-    upperCorner: nums.slice(d),
-  };
-}
-
-function textAttr(attrs: ReadonlyMap<string, string>, name: string): string | undefined {
-  for (const [k, v] of attrs) if (k.toLowerCase() === name.toLowerCase()) return v;
-  return undefined;
-}
-
-/** Turn a KVP token into a typed raw value according to the input's kind. */
-function interpretText(
-  def: InputDefinition,
-  v: { value: string; attributes: ReadonlyMap<string, string> },
-): RawValue | string {
-  const href = textAttr(v.attributes, "xlink:href") ?? textAttr(v.attributes, "href");
-  const mimeType = textAttr(v.attributes, "mimeType");
-  const encoding = textAttr(v.attributes, "encoding");
-  const schema = textAttr(v.attributes, "schema");
-  const fmt = {
-    ...(mimeType !== undefined ? { mimeType } : {}),
-    ...(encoding !== undefined ? { encoding } : {}),
-    ...(schema !== undefined ? { schema } : {}),
-  };
-  if (href !== undefined) {
-    const method = textAttr(v.attributes, "method")?.toUpperCase();
-    if (method !== undefined && method !== "GET" && method !== "POST")
-      return "has a reference method other than GET or POST";
-    return {
-      kind: "reference",
-      href,
-      ...fmt,
-      ...(method !== undefined ? { method: method as "GET" | "POST" } : {}),
-    };
-  }
-  switch (def.kind) {
-    case "literal": {
-      const uom = textAttr(v.attributes, "uom");
-      const dataType = textAttr(v.attributes, "datatype");
-      return {
-        kind: "literal",
-        value: v.value,
-        ...(uom !== undefined ? { uom } : {}),
-        ...(dataType !== undefined ? { dataType } : {}),
-      };
-    }
-    case "complex":
-      return { kind: "complex", data: v.value, ...fmt };
-    case "bbox":
-      return parseBboxText(v.value, textAttr(v.attributes, "crs"));
-  }
-}
 
 function validateLiteral(
   def: LiteralInputDefinition,
@@ -315,12 +190,6 @@ function validateBbox(
   };
 }
 
-/** Shorten and de-control a value for an error message. */
-export function preview(s: string, max = 80): string {
-  const clean = s.replace(/[\u0000-\u001F\u007F]/g, "?");
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-}
-
 /**
  * Check raw inputs against a process. Returns the values per input (defaults filled in for inputs the client did
  * not send); throws a {@link ValidationError} listing every problem.
@@ -402,75 +271,4 @@ export function validateInputs(p: ProcessDefinition, raw: readonly RawInput[]): 
   }
   if (errors.length > 0) throw new ValidationError(errors);
   return out;
-}
-
-/**
- * Check the client's output requests: known identifiers, supported formats, no duplicates. An empty list means
- * "all outputs, each in its default form".
- */
-export function validateOutputRequests(
-  p: ProcessDefinition,
-  requests: readonly OutputRequest[],
-): readonly OutputRequest[] {
-  const errors: RoostError[] = [];
-  const seen = new Set<string>();
-  for (const r of requests) {
-    const def = p.outputMap.get(r.id);
-    if (!def) {
-      errors.push(
-        new RoostError("NoSuchOutput", `Process '${p.identifier}' has no output '${preview(r.id)}'`, {
-          locator: r.id,
-        }),
-      );
-      continue;
-    }
-    if (seen.has(r.id)) {
-      errors.push(
-        new RoostError("InvalidParameter", `Output '${r.id}' is requested more than once`, { locator: r.id }),
-      );
-      continue;
-    }
-    seen.add(r.id);
-    if (
-      def.kind === "complex" &&
-      (r.mimeType !== undefined || r.schema !== undefined || r.encoding !== undefined)
-    ) {
-      if (!findFormat(def.formats, r)) {
-        errors.push(
-          new RoostError(
-            "NoSuchFormat",
-            `Output '${r.id}': format ${r.mimeType ?? ""} is not supported; supported: ${def.formats.map((f) => f.mimeType).join(", ")}`,
-            { locator: r.id },
-          ),
-        );
-      }
-    }
-    if (def.kind === "literal" && r.uom !== undefined && r.uom !== "" && !(def.uoms ?? []).includes(r.uom)) {
-      errors.push(
-        new RoostError(
-          "InvalidParameter",
-          `Output '${r.id}': unit of measure '${preview(r.uom)}' is not supported`,
-          { locator: r.id },
-        ),
-      );
-    }
-  }
-  if (errors.length > 0) throw new ValidationError(errors);
-  return requests;
-}
-
-/**
- * Resolve KVP tokens into typed raw values by the input's kind (for echoing the request, e.g. lineage); tokens of
- * unknown inputs or that cannot be interpreted stay literal text.
- */
-export function interpretInputs(p: ProcessDefinition, raw: readonly RawInput[]): RawInput[] {
-  return raw.map((r) => {
-    if (r.value.kind !== "text") return r;
-    const def = p.inputMap.get(r.id);
-    const v = def ? interpretText(def, r.value) : r.value.value;
-    return {
-      id: r.id,
-      value: typeof v === "string" || v.kind === "text" ? { kind: "literal", value: r.value.value } : v,
-    };
-  });
 }

@@ -3,8 +3,8 @@
  * that only one protocol knows (WPS 1.0.0 `lineage`, `status`) travel in that protocol's own request type and reach
  * the job API as {@link ExecuteOptions} of the front end, never as fields here.
  */
+import type { RawInput } from "../io/raw-input.js";
 import type { OutputRequest } from "../io/types.js";
-import type { RawInput } from "../io/validate.js";
 
 /** Where to notify a client of a job's progress and end (OGC API – Processes `subscriber`). */
 export interface Subscriber {

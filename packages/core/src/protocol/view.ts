@@ -2,8 +2,8 @@
  * A job as a protocol encoder sees it: status, message, progress, and outputs already resolved to literal text,
  * inline data or URLs. The execution service builds it from the store; front ends only encode it.
  */
+import type { RawInput } from "../io/raw-input.js";
 import type { BoundingBox, OutputDefinition, OutputRequest } from "../io/types.js";
-import type { RawInput } from "../io/validate.js";
 import type { ProcessDefinition } from "../process/define.js";
 
 /** An error shown to the client (one `ows:Exception`). */

@@ -18,8 +18,9 @@
  */
 import { RoostError } from "../../errors/catalogue.js";
 import { isTextMimeType } from "../../io/formats.js";
+import type { RawValue } from "../../io/raw-input.js";
 import type { BoundingBoxInputDefinition, ComplexInputDefinition, InputDefinition } from "../../io/types.js";
-import { preview, type RawValue } from "../../io/validate.js";
+import { preview } from "../../util/preview.js";
 import { isJsonMimeType, isNumericLiteral, jsonTypeOf } from "./schema.js";
 
 /** Collects the problems of a request. */

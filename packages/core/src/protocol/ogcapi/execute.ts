@@ -18,9 +18,10 @@
  * All problems of a request are reported together in one ValidationError (first one decides the status).
  */
 import { RoostError, ValidationError } from "../../errors/catalogue.js";
+import type { RawInput } from "../../io/raw-input.js";
 import type { OutputRequest } from "../../io/types.js";
-import { preview, type RawInput } from "../../io/validate.js";
 import type { ProcessDefinition } from "../../process/define.js";
+import { preview } from "../../util/preview.js";
 import { decodeInputValues, isObject, jsonKind, member, type Report } from "./execute-inputs.js";
 import { decideExecutionMode, NO_PREFERENCES, type Preferences } from "./prefer.js";
 

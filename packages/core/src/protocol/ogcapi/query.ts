@@ -5,8 +5,8 @@
  * value is an InvalidParameter error naming the parameter (HTTP 400).
  */
 import { RoostError } from "../../errors/catalogue.js";
-import { preview } from "../../io/validate.js";
 import type { JobStatus } from "../../job/status.js";
+import { preview } from "../../util/preview.js";
 import { jobStatusOf, type OgcStatus } from "./jobs.js";
 
 /** Query parameters as an HTTP framework hands them over. */

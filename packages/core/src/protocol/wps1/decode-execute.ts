@@ -7,8 +7,9 @@
  * - output references carry `href` (the 1.0.0 schema) or `xlink:href` (what some servers write);
  * - PyWPS's `crs="None"` means "none".
  */
+
+import type { RawInput, RawValue } from "../../io/raw-input.js";
 import type { OutputRequest } from "../../io/types.js";
-import type { RawInput, RawValue } from "../../io/validate.js";
 import { attr, serializeElement, textOf, type XmlElement } from "../xml/parse.js";
 import { NS } from "./constants.js";
 import {

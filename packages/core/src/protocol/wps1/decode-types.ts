@@ -3,6 +3,8 @@
  * ExecuteResponse and `ows:ExceptionReport` documents, and {@link Wps1DecodeError}. Kept apart from the decoders
  * because the client, the WPS 2.0.0 decoders (which mirror these shapes) and tests use the types on their own.
  */
+
+import type { RawInput } from "../../io/raw-input.js";
 import type {
   AllowedValues,
   BoundingBox,
@@ -11,7 +13,6 @@ import type {
   MetadataLink,
   OutputRequest,
 } from "../../io/types.js";
-import type { RawInput } from "../../io/validate.js";
 
 /**
  * A response could not be read as the WPS 1.0.0 document it should be. Every message is safe to show: it names

@@ -4,8 +4,9 @@
  * requests and the lineage echo of ExecuteResponses share. Internal to the codec (the `wps1` barrel does not
  * re-export this module).
  */
+
+import type { RawInput } from "../../io/raw-input.js";
 import type { MetadataLink } from "../../io/types.js";
-import type { RawInput } from "../../io/validate.js";
 import { cdata, type XmlWriter } from "../xml/write.js";
 import { NS } from "./constants.js";
 

@@ -2,8 +2,9 @@
  * WPS 1.0.0 `wps:Execute` request encoder (client side): the XML POST document the client sends, with inputs written
  * by the same encoder as the lineage echo of ExecuteResponses (`encode-common.ts`).
  */
+
+import type { RawInput } from "../../io/raw-input.js";
 import type { OutputRequest } from "../../io/types.js";
-import type { RawInput } from "../../io/validate.js";
 import { XmlWriter } from "../xml/write.js";
 import { NS, WPS1_VERSION } from "./constants.js";
 import { encodeInput } from "./encode-common.js";

@@ -5,8 +5,8 @@
  * inside values (as the spec asks) and clients that encode the whole parameter once both work — PyWPS's behaviour.
  */
 import { RoostError } from "../../errors/catalogue.js";
+import type { RawInput } from "../../io/raw-input.js";
 import type { OutputRequest } from "../../io/types.js";
-import type { RawInput } from "../../io/validate.js";
 import type { ExecuteRequest } from "../../job/request.js";
 import { WPS1_VERSION } from "./constants.js";
 

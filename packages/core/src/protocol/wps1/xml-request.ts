@@ -2,8 +2,8 @@
  * WPS 1.0.0 XML (HTTP POST) decoding. Elements are matched by namespace URI, never by prefix.
  */
 import { RoostError } from "../../errors/catalogue.js";
+import type { RawInput, RawValue } from "../../io/raw-input.js";
 import type { OutputRequest } from "../../io/types.js";
-import type { RawInput, RawValue } from "../../io/validate.js";
 import { attr, element, elements, serializeElement, textOf, type XmlElement } from "../xml/parse.js";
 import { NS } from "./constants.js";
 import { executeRequest, parseBoolean, type Wps1Request } from "./kvp.js";

@@ -3,7 +3,7 @@
  * GetCapabilities, DescribeProcess, GetStatus, GetResult and Dismiss. The server's decoders read what these write
  * (round-trip tests in `packages/core/test/wps2-*.test.ts`).
  */
-import type { RawInput, RawValue } from "../../io/validate.js";
+import type { RawInput, RawValue } from "../../io/raw-input.js";
 import { cdata, XmlWriter } from "../xml/write.js";
 import { isLanguageTag, NS, WPS2_VERSION } from "./constants.js";
 import { boundingBox } from "./encode-common.js";

@@ -5,7 +5,7 @@
  * §10.2 footnote), so `request=Execute` is OperationNotSupported with a message pointing at XML POST.
  */
 import { RoostError } from "../../errors/catalogue.js";
-import { preview } from "../../io/validate.js";
+import { preview } from "../../util/preview.js";
 import { WPS2_OPERATIONS, wps2OperationOf } from "./constants.js";
 import {
   checkAcceptVersions,

@@ -3,10 +3,11 @@
  * job ids, DescribeProcess identifiers, language choice).
  */
 import { RoostError } from "../../errors/catalogue.js";
+import type { RawInput } from "../../io/raw-input.js";
 import type { OutputRequest } from "../../io/types.js";
-import { preview, type RawInput } from "../../io/validate.js";
 import type { ExecuteRequest } from "../../job/request.js";
 import { isJobId } from "../../util/ids.js";
+import { preview } from "../../util/preview.js";
 import { WPS2_VERSION } from "./constants.js";
 
 /** A decoded WPS 2.0.0 Execute request, in the core's neutral types. */

@@ -14,8 +14,8 @@
  * Nested inputs and outputs (which Roost's processes never have) are refused with InvalidParameterValue.
  */
 import { RoostError } from "../../errors/catalogue.js";
+import type { RawInput, RawValue } from "../../io/raw-input.js";
 import type { OutputRequest } from "../../io/types.js";
-import type { RawInput, RawValue } from "../../io/validate.js";
 import {
   attr,
   element,
