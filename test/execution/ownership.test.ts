@@ -6,7 +6,7 @@
  *   other server reaches the job's owner, and when one is killed with `kill -9` the other takes its jobs over — every
  *   accepted job ends, none runs twice.
  */
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openStore } from "../../packages/server/src/store/index.js";
@@ -46,7 +46,7 @@ async function serve(
   dir: string,
   dataDir: string,
   env: Record<string, string>,
-  o: { waitReady?: boolean } = {},
+  o: { waitReady?: boolean; killGrace?: number; modules?: readonly string[] } = {},
 ): Promise<RoostProcess> {
   const port = await freePort();
   const config = join(dir, `roost-${port}.toml`);
@@ -58,9 +58,9 @@ async function serve(
       "lease = 2",
       "[jobs]",
       "workers = 1",
-      "kill_grace = 0.5",
+      `kill_grace = ${o.killGrace ?? 0.5}`,
       "[processes]",
-      `modules = [${JSON.stringify(FIXTURE.counter)}]`,
+      `modules = [${(o.modules ?? [FIXTURE.counter]).map((m) => JSON.stringify(m)).join(", ")}]`,
     ].join("\n"),
   );
   const p = await spawnRoost(["--port", String(port), "--data-dir", dataDir, "--config", config], {
@@ -172,6 +172,43 @@ describe.skipIf(!pg.enabled)("two servers on one PostgreSQL", () => {
       } finally {
         await store.close();
       }
+    } finally {
+      tmp.remove();
+      await drop();
+    }
+  });
+  it("a DELETE through the other server of a job slow to stop: answered 'stopping', and its files go once the owner has stopped it", async () => {
+    const { settings, drop } = await pg.settings("execution/ownership-cleanup");
+    const env = {
+      ROOST_DATABASE_URL: String(settings["database.url"]),
+      ROOST_DATABASE_SCHEMA: String(settings["database.schema"]),
+    };
+    const tmp = tempDir("roost-own-clean-");
+    try {
+      const data = join(tmp.dir, "data");
+      // A's job ignores its abort signal: only SIGKILL after A's 4 s grace stops it, past B's 3 s wait.
+      const a = await serve(tmp.dir, data, env, { killGrace: 4, modules: [FIXTURE.crashers] });
+      const b = await serve(tmp.dir, data, env, { modules: [FIXTURE.crashers] });
+      const j = await submit(a.base, "fx_hang_idle", {});
+      await waitStatus(j.statusUrl, { until: (d) => d.kind === "started" });
+      const dir = join(data, "jobs", j.jobId);
+      expect(readdirSync(dir)).toEqual(expect.arrayContaining(["a1", "job.json", "job.log"]));
+
+      const del = await fetch(`${b.base}/jobs/${j.jobId}`, { method: "DELETE" });
+      expect(del.status).toBe(200);
+      expect(await del.json()).toMatchObject({
+        status: "running",
+        message: "Dismissal requested; the job is stopping",
+      });
+      // A kills it after its grace and records the end; B, which answered the DELETE, learns it from the store.
+      await waitFor(
+        async () =>
+          ((await (await fetch(`${b.base}/jobs/${j.jobId}`)).json()) as { status: string }).status ===
+          "dismissed",
+        "the job to end dismissed",
+        15_000,
+      );
+      await waitFor(() => readdirSync(dir).join() === "job.log", "its files to go but job.log", 5_000);
     } finally {
       tmp.remove();
       await drop();

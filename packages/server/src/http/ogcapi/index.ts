@@ -58,7 +58,7 @@ export async function ogcApiPlugin(app: FastifyInstance, o: OgcPluginOptions): P
   discoveryRoutes(app, ctx);
   processRoutes(app, ctx);
   executionRoutes(app, ctx);
-  jobRoutes(app, ctx);
+  jobRoutes(app, ctx, o.logger);
   resultRoutes(app, ctx);
 
   const callbacks = new OgcCallbacks(ctx, o.logger, o.callbacks);

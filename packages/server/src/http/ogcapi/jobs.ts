@@ -7,7 +7,8 @@
  * * a queued or running job is stopped (`JobApi.dismiss`, waiting up to its default 3 s) and answered 200 with its
  *   statusInfo, `dismissed`; its files (inputs, work directories, outputs) are then removed, keeping only `job.log`.
  *   A job that has not stopped within the wait (a Slurm job being cancelled) is answered 200 with its current state
- *   and the message "Dismissal requested; the job is stopping"; its files go when it ends dismissed.
+ *   and the message "Dismissal requested; the job is stopping"; its files go when it ends, also when another server
+ *   owns and stops it (`dismiss-cleanup.ts`).
  * * a finished job (successful or failed) is withdrawn: it becomes dismissed, its files go but for `job.log`, and the
  *   answer is 200 with its statusInfo, `dismissed` (the standard: dismiss "removes the artefacts of a finished one";
  *   its 2022 clarification spares only results already staged out to other systems, which Roost never does). A job
@@ -17,7 +18,9 @@
  */
 import { ACTIVE, isTerminal, type JobRecord, ogcapi } from "@roost/core/internal";
 import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
 import type { OgcContext } from "./context.js";
+import { DismissCleanups } from "./dismiss-cleanup.js";
 import { resource } from "./http.js";
 import { jobInputs } from "./job-inputs.js";
 import { decodeCursor, JOB_LIST_PARAMS, nextUrl, readPage, storeQuery } from "./job-list.js";
@@ -27,15 +30,11 @@ import { checkParams } from "./processes.js";
 export const STOPPING_MESSAGE = "Dismissal requested; the job is stopping";
 
 /** Register the job routes. */
-export function jobRoutes(app: FastifyInstance, ctx: OgcContext): void {
+export function jobRoutes(app: FastifyInstance, ctx: OgcContext, logger: Logger): void {
   const { service, urls } = ctx;
-  /** Dismissed jobs whose files go as soon as they have stopped. */
-  const cleanups = new Set<string>();
-  const stop = service.onJobChange((c) => {
-    if (c.kind === "finished" && cleanups.delete(c.job.id) && c.job.status === "dismissed")
-      void service.removeDismissedFiles(c.job.id).catch(() => {});
-  });
-  app.addHook("onClose", async () => stop());
+  /** Dismissed jobs whose files go as soon as they have stopped, whichever server stops them. */
+  const cleanups = new DismissCleanups(service, logger);
+  app.addHook("onClose", async () => cleanups.close());
 
   resource(app, "/jobs", {
     GET: async (req, reply) => {
