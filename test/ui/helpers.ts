@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { ogcapi, ProcessDefinition } from "@roost/core/internal";
-import { ogcUrls } from "../../packages/server/src/http/ui/context.js";
+import { ogcUrls } from "../../packages/server/src/http/ogcapi/context.js";
 import { buildWebUi, type WebUi } from "../../packages/server/src/http/ui/index.js";
 import { PublicUrls } from "../../packages/server/src/http/urls.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
@@ -31,7 +31,7 @@ export async function startUiServer(settings: Record<string, unknown> = {}): Pro
   return {
     ...t,
     ui,
-    urls: ogcUrls(ui.ctx),
+    urls: ogcUrls(ui.ctx.urls),
     process(id: string) {
       const p = service.processes().find((x) => x.identifier === id);
       if (!p) throw new Error(`no process ${id}`);

@@ -3,7 +3,7 @@
  * ({@link ogcapi.OgcUrls}), language and representation negotiation, and the one way documents and problems are sent
  * (JSON or the HTML renderer's page, links duplicated as `Link` headers, `Content-Language`, `Vary`).
  */
-import { type JobRecord, ogcapi, type ServiceInfo } from "@roost/core/internal";
+import { type JobRecord, ogcapi } from "@roost/core/internal";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Config } from "../../config/load.js";
 import type { JobApi } from "../../service/job-api.js";
@@ -40,25 +40,6 @@ export function ogcUrls(u: PublicUrls): ogcapi.OgcUrls & { readonly inputs: (job
     job: (id) => u.job(id),
     results: (id) => u.results(id),
     inputs: (id) => `${u.job(id)}/inputs`,
-  };
-}
-
-/** Service metadata from the configuration (as WPS GetCapabilities shows it). */
-export function serviceInfo(config: Config, languages: readonly string[]): ServiceInfo {
-  const m = config.metadata;
-  return {
-    title: m.title,
-    abstract: m.abstract,
-    keywords: m.keywords,
-    fees: m.fees,
-    accessConstraints: m.access_constraints,
-    provider: {
-      name: m.provider_name,
-      ...(m.provider_site ? { site: m.provider_site } : {}),
-      ...(m.contact_name ? { individualName: m.contact_name } : {}),
-      ...(m.contact_email ? { email: m.contact_email } : {}),
-    },
-    languages,
   };
 }
 

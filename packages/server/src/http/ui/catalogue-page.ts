@@ -4,7 +4,8 @@
  * filters as you type (`packages/ui/src/catalogue.ts`) and, without script, filters on the server (`?q=`).
  */
 import { ogcapi } from "@roost/core/internal";
-import { ogcUrls, type PageRequest, type UiContext } from "./context.js";
+import { ogcUrls } from "../ogcapi/context.js";
+import type { PageRequest, UiContext } from "./context.js";
 import { html, type SafeHtml } from "./html.js";
 import { asHtml, page, uiPath } from "./layout.js";
 import { modeBadges } from "./process-page.js";
@@ -42,7 +43,7 @@ function catalogue(
 
 /** Every registered process, in the request's language. */
 function allSummaries(ctx: UiContext, req: PageRequest): ogcapi.ProcessSummary[] {
-  const urls = ogcUrls(ctx);
+  const urls = ogcUrls(ctx.urls);
   return ctx.service.processes().map((p) => ogcapi.encodeProcessSummary(p, urls, { language: req.language }));
 }
 

@@ -2,7 +2,6 @@
  * What every page of the web UI is rendered with: the job API (process definitions for the forms), the
  * configuration, the public URL layout and the built assets, plus the Content-Security-Policy the pages need.
  */
-import type { ogcapi } from "@roost/core/internal";
 import type { Config } from "../../config/load.js";
 import type { JobApi } from "../../service/job-api.js";
 import type { PublicUrls } from "../urls.js";
@@ -65,20 +64,4 @@ export function contentSecurityPolicy(ctx: UiContext): string {
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
-}
-
-/** The public URL layout in the form the OGC codec takes. */
-export function ogcUrls(ctx: UiContext): ogcapi.OgcUrls {
-  const u = ctx.urls;
-  return {
-    landing: `${u.base}/`,
-    api: `${u.base}/api`,
-    conformance: `${u.base}/conformance`,
-    processes: u.processes,
-    jobs: u.jobs,
-    process: (id) => u.process(id),
-    execution: (id) => u.execution(id),
-    job: (id) => u.job(id),
-    results: (id) => u.results(id),
-  };
 }

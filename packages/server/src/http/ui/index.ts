@@ -10,9 +10,10 @@ import { defaultAssetsDir, UiAssets } from "./assets.js";
 import type { UiContext } from "./context.js";
 import { UiRenderer } from "./renderer.js";
 
+export type { OgcHtmlKind } from "../ogcapi/html.js";
 export type { PageRequest, UiContext } from "./context.js";
 export { uiPlugin, uiSecurityHeaders } from "./plugin.js";
-export { type OgcHtmlKind, UiRenderer } from "./renderer.js";
+export { UiRenderer } from "./renderer.js";
 
 /** The UI's context and renderer. */
 export interface WebUi {

@@ -5,24 +5,13 @@
  * live job page and `/jobs/{id}/results` the results.
  */
 import type { ogcapi } from "@roost/core/internal";
+import type { OgcHtmlKind } from "../ogcapi/html.js";
 import { renderConformance, renderLanding, renderProcessList } from "./catalogue-page.js";
 import type { PageRequest, UiContext } from "./context.js";
 import { renderJob } from "./job-page.js";
 import { renderJobList } from "./jobs-page.js";
 import { renderProcess } from "./process-page.js";
 import { type JobInputsDoc, renderInputs, renderProblem, renderResults } from "./results-page.js";
-
-/** The OGC API resources that have an HTML encoding. */
-export type OgcHtmlKind =
-  | "landing"
-  | "conformance"
-  | "processes"
-  | "process"
-  | "jobs"
-  | "job"
-  | "results"
-  | "inputs"
-  | "problem";
 
 /** Renders the HTML encoding of OGC API documents. */
 export class UiRenderer {
