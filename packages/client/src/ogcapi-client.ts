@@ -20,7 +20,7 @@
  * - the job list may hold bare job ids (Weaver without `detail`): their statuses are read one by one.
  */
 import { ClientBase, mapLimit } from "./client-base.js";
-import { NotSupportedError, ServerError, ServiceExceptionError } from "./errors.js";
+import { ServerError, ServiceExceptionError } from "./errors.js";
 import type { InputValues } from "./execute-values.js";
 import type { HttpResponse } from "./http.js";
 import { prepareInputs, prepareOutputs } from "./inputs.js";
@@ -45,8 +45,8 @@ import {
   type JobListOptions,
   type JobSummary,
   type ProcessDescription,
+  runsAsync,
   type ServiceCapabilities,
-  syncSupported,
 } from "./protocol-client.js";
 
 /** Pages of the process list followed at most (a `next` link loop must end). */
@@ -207,13 +207,7 @@ export class OgcApiClient extends ClientBase implements OgcJobHost {
    */
   async execute(processId: string, inputs: InputValues = {}, o: ExecuteOptions = {}): Promise<Job> {
     const desc = await this.describe(processId, o.signal);
-    const mode = o.mode ?? "auto";
-    const canAsync = desc.storeSupported;
-    if (mode === "async" && !canAsync)
-      throw new NotSupportedError(`the process '${processId}' can only run synchronously`);
-    const async = mode === "async" || (mode === "auto" && canAsync);
-    if (!async && !syncSupported(desc))
-      throw new NotSupportedError(`the process '${processId}' can only run asynchronously`);
+    const async = runsAsync(desc, processId, o.mode);
     const prepared = await prepareInputs(desc, inputs);
     const outputs = prepareOutputs(desc, o.outputs ?? []);
     const body = JSON.stringify(encodeOgcExecute(desc, prepared, outputs));

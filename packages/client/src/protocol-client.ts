@@ -11,6 +11,7 @@
  */
 import type { wps1 } from "@roost/core/internal";
 import type { DescriptionCache } from "./cache.js";
+import { NotSupportedError } from "./errors.js";
 import type { InputValues, OutputChoice } from "./execute-values.js";
 import type { DownloadProgress, HttpTransport, TransportOptions } from "./http.js";
 import type { Job, JobStatus } from "./job.js";
@@ -85,6 +86,25 @@ export interface ProcessDescription extends wps1.Wps1ProcessDescription {
 /** True when the process may run synchronously (WPS 1.0.0: always; otherwise `sync-execute` is offered). */
 export function syncSupported(d: ProcessDescription): boolean {
   return d.jobControlOptions === undefined || d.jobControlOptions.includes("sync-execute");
+}
+
+/**
+ * Whether an execution runs asynchronously: `async` needs a process that can (`storeSupported`), `sync` one that may
+ * run synchronously, and `auto` runs asynchronously where the process allows it. A mode the process does not offer
+ * is a NotSupportedError naming the process, raised before anything is sent.
+ */
+export function runsAsync(
+  desc: ProcessDescription,
+  processId: string,
+  mode: ExecuteOptions["mode"] = "auto",
+): boolean {
+  const canAsync = desc.storeSupported;
+  if (mode === "async" && !canAsync)
+    throw new NotSupportedError(`the process '${processId}' can only run synchronously`);
+  const async = mode === "async" || (mode === "auto" && canAsync);
+  if (!async && !syncSupported(desc))
+    throw new NotSupportedError(`the process '${processId}' can only run asynchronously`);
+  return async;
 }
 
 /** One job of a server's job list. */

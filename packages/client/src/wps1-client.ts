@@ -18,11 +18,12 @@ import type { InputValues } from "./execute-values.js";
 import type { HttpResponse } from "./http.js";
 import { prepareInputs, prepareOutputs } from "./inputs.js";
 import { Job } from "./job.js";
-import type {
-  ConnectOptions,
-  ExecuteOptions,
-  ProcessDescription,
-  ServiceCapabilities,
+import {
+  type ConnectOptions,
+  type ExecuteOptions,
+  type ProcessDescription,
+  runsAsync,
+  type ServiceCapabilities,
 } from "./protocol-client.js";
 import type { JobHost } from "./wps1-job.js";
 
@@ -200,11 +201,7 @@ export class Wps1Client extends ClientBase {
    */
   async execute(processId: string, inputs: InputValues = {}, o: ExecuteOptions = {}): Promise<Job> {
     const desc = await this.describe(processId, o.signal);
-    const mode = o.mode ?? "auto";
-    const canAsync = desc.storeSupported;
-    if (mode === "async" && !canAsync)
-      throw new NotSupportedError(`the process '${processId}' can only run synchronously`);
-    const async = mode === "async" || (mode === "auto" && canAsync);
+    const async = runsAsync(desc, processId, o.mode);
     const prepared = await prepareInputs(desc, inputs);
     const chosen = prepareOutputs(desc, o.outputs ?? []);
     // When some outputs are chosen, name the others too: a ResponseDocument with outputs returns only those listed.

@@ -28,8 +28,8 @@ import {
   type ConnectOptions,
   type ExecuteOptions,
   type ProcessDescription,
+  runsAsync,
   type ServiceCapabilities,
-  syncSupported,
 } from "./protocol-client.js";
 import { outputResult } from "./wps1-job.js";
 
@@ -276,13 +276,7 @@ export class Wps2Client extends ClientBase {
   async execute(processId: string, inputs: InputValues = {}, o: ExecuteOptions = {}): Promise<Job> {
     const desc = await this.describe(processId, o.signal);
     await this.capabilities(o.signal);
-    const mode = o.mode ?? "auto";
-    const canAsync = desc.storeSupported;
-    if (mode === "async" && !canAsync)
-      throw new NotSupportedError(`the process '${processId}' can only run synchronously`);
-    const async = mode === "async" || (mode === "auto" && canAsync);
-    if (!async && !syncSupported(desc))
-      throw new NotSupportedError(`the process '${processId}' can only run asynchronously`);
+    const async = runsAsync(desc, processId, o.mode);
     const prepared = await prepareInputs(desc, inputs);
     const chosen = prepareOutputs(desc, o.outputs ?? []);
     // When some outputs are chosen, name the others too: an Execute naming outputs returns only those.
