@@ -118,6 +118,8 @@ export class JobApi {
       runs: this.#runs,
       events: this.#events,
       jobLog: o.jobLog,
+      journal: this.#journal,
+      dirs: o.dirs,
       logger: o.logger,
       owner: () => this.#owner.id,
     });
@@ -400,7 +402,7 @@ export class JobApi {
   async dismiss(id: string, opts: { readonly waitMs?: number } = {}): Promise<JobRecord> {
     const job = await this.getJob(id);
     if (job.status === "dismissed") return job;
-    if (isTerminal(job.status)) return this.#withdraw(job);
+    if (isTerminal(job.status)) return this.#dismissals.withdraw(job);
     await this.#dismissals.request(job);
     let now = (await this.#o.store.get(id)) ?? job;
     const deadline = Date.now() + (opts.waitMs ?? 0);
@@ -410,28 +412,7 @@ export class JobApi {
     }
     // Ended on its own while being dismissed (it won the race to its final write): the client still asked for it
     // to go, so it goes.
-    return now.status === "succeeded" || now.status === "failed" ? this.#withdraw(now) : now;
-  }
-
-  /**
-   * Withdraw a finished job: succeeded | failed → dismissed (a compare-and-set, so two servers withdrawing at once
-   * write once), then remove its files but `job.log`. The row keeps its times and loses its outputs and error; no job change is announced (the job
-   * did not run again: metrics and callbacks counted its end already). A sync job still in the write journal is
-   * written first; if the store cannot take it now, the job is answered as it is.
-   */
-  async #withdraw(job: JobRecord): Promise<JobRecord> {
-    const was = job.status;
-    // A sync job that has just answered may still wait in the write journal: write it first, so it can be withdrawn.
-    if (this.#journal.get(job.id)) await this.#journal.flush();
-    const moved = await this.#o.store.transition(job.id, ["succeeded", "failed"], "dismissed", {
-      message: `Job dismissed after it had ${was === "succeeded" ? "succeeded" : "failed"}; its results were removed`,
-      outputs: null,
-      error: null,
-    });
-    if (moved) this.#o.jobLog.write(job.id, "withdrawn", { was });
-    const now = moved ?? (await this.#o.store.get(job.id)) ?? job;
-    if (now.status === "dismissed") await removeAllButLog(this.#o.dirs, job.id);
-    return now;
+    return now.status === "succeeded" || now.status === "failed" ? this.#dismissals.withdraw(now) : now;
   }
 
   /** How long a front end's dismiss should wait by default, ms. */
